@@ -1,0 +1,66 @@
+"""MkDocs hook: executed snippets, figures, quoted values, MathML, and the English build.
+
+- on_config: runs the snippets whose outputs are stale (cached in ``build/run``).
+- on_files: adds each figure of the page's language as ``figures/<snippet>/<name>.svg``.
+- on_page_markdown: fills ``{{ snippet.value:spec }}`` with numbers from the runs.
+- on_page_content: typesets math as MathML at build time (no script, no CDN).
+- on_post_build: the Chinese build (``mkdocs.yml``) builds the English site
+  (``mkdocs.en.yml``) into ``<site>/en``, so ``mkdocs build`` and ``mkdocs serve``
+  produce and serve both languages.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+
+from mkdocs.structure.files import File  # noqa: E402
+
+from lossbook._site import build  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.lossbook")
+RUN_DIR = ROOT / "build" / "run"
+
+
+def _settings(config):
+    return config.extra["lossbook"]
+
+
+def on_config(config):
+    build.ensure_runs(ROOT / "snippets", RUN_DIR, ROOT / "src" / "lossbook", log=log.info)
+    return config
+
+
+def on_files(files, config):
+    lang = _settings(config)["lang"]
+    for svg in sorted(RUN_DIR.glob(f"*/*.{lang}.svg")):
+        uri = f"figures/{svg.parent.name}/{svg.name[: -len(f'.{lang}.svg')]}.svg"
+        files.append(File.generated(config, uri, abs_src_path=str(svg)))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    return build.substitute_values(markdown, RUN_DIR, where=page.file.src_uri)
+
+
+def on_page_content(html, page, config, files):
+    return build.math_to_mathml(html)
+
+
+def on_post_build(config):
+    settings = _settings(config)
+    for config_file in settings.get("also_build", []):
+        from mkdocs.commands.build import build as mkdocs_build
+        from mkdocs.config import load_config
+
+        sub = load_config(str(ROOT / config_file), strict=config.strict)
+        sub.site_dir = str(Path(config.site_dir) / _settings(sub)["path"])
+        sub.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(sub)
+        finally:
+            sub.plugins.on_shutdown()

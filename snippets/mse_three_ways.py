@@ -1,0 +1,64 @@
+"""One mean squared error, computed three ways, and the shape trap of the hand-written one.
+
+Lesson: mse.md. Shows: ``tf.reduce_mean(tf.square(...))``, ``lossbook`` and
+``tf.keras.losses`` agree; ``(n,)`` against ``(n, 1)`` broadcasts to ``(n, n)`` by hand;
+NaN propagates through all three.
+"""
+
+# --8<-- [start:inputs]
+import numpy as np
+import tensorflow as tf
+
+import lossbook.losses
+
+y_true = tf.constant([[3.0], [5.0], [2.5], [7.0]])  # known answers, shape (4, 1)
+y_pred = tf.constant([[2.5], [5.0], [3.0], [8.0]])  # predictions, shape (4, 1)
+# --8<-- [end:inputs]
+
+# --8<-- [start:by_hand]
+mse_by_hand = tf.reduce_mean(tf.square(y_true - y_pred))
+print("by hand:", mse_by_hand.numpy())
+# --8<-- [end:by_hand]
+
+# --8<-- [start:with_lossbook]
+per_sample = lossbook.losses.mean_squared_error(y_true, y_pred)  # one value per row
+mse_lossbook = lossbook.losses.MeanSquaredError()(y_true, y_pred)  # averaged over the batch
+print("per sample:", per_sample.numpy())
+print("lossbook:", mse_lossbook.numpy())
+# --8<-- [end:with_lossbook]
+
+# --8<-- [start:with_keras]
+mse_keras = tf.keras.losses.MeanSquaredError()(y_true, y_pred)
+print("keras:", mse_keras.numpy())
+# --8<-- [end:with_keras]
+
+# --8<-- [start:compare]
+values = [float(mse_by_hand), float(mse_lossbook), float(mse_keras)]
+print("values:", values)
+print("all equal:", values[0] == values[1] == values[2])
+# --8<-- [end:compare]
+
+# --8<-- [start:trap]
+y_flat = tf.reshape(y_true, [-1])  # shape (4,): a common way to hold labels
+diff = y_flat - y_pred  # (4,) - (4, 1) broadcasts to (4, 4)!
+print("shape of y_flat - y_pred:", diff.shape)
+print("by hand, shapes (4,) and (4, 1):", tf.reduce_mean(tf.square(diff)).numpy())
+print("keras:   ", tf.keras.losses.MeanSquaredError()(y_flat, y_pred).numpy())
+print("lossbook:", lossbook.losses.MeanSquaredError()(y_flat, y_pred).numpy())
+# --8<-- [end:trap]
+
+# --8<-- [start:strict]
+y_row = tf.reshape(y_true, [1, 4])  # a row where a column was meant
+print("keras, shapes (1, 4) and (4, 1):", tf.keras.losses.MeanSquaredError()(y_row, y_pred).numpy())
+try:
+    lossbook.losses.MeanSquaredError()(y_row, y_pred)
+except ValueError as err:
+    print("lossbook: ValueError:", err)
+# --8<-- [end:strict]
+
+# --8<-- [start:nan]
+y_bad = tf.constant([[3.0], [np.nan], [2.5], [7.0]])
+# tf.keras.losses spells the function `mse`; `mean_squared_error` is only in `keras.losses`.
+print("keras:   ", tf.keras.losses.mse(y_bad, y_pred).numpy())
+print("lossbook:", lossbook.losses.mean_squared_error(y_bad, y_pred).numpy())
+# --8<-- [end:nan]

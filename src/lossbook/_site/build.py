@@ -1,0 +1,133 @@
+"""The pieces of the site build: cached snippet runs, quoted values, math as MathML.
+
+The MkDocs hook ``docs/hooks/lossbook_site.py`` calls these; the tests call them too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from lossbook._site.runner import VALUES_FILE
+
+KEY_FILE = ".key"
+RUNNER_VERSION = "1"
+
+
+def cache_key(snippet: Path, src_dir: Path) -> str:
+    """A hash of everything a snippet's outputs depend on: itself and ``src/lossbook``."""
+    digest = hashlib.sha256(RUNNER_VERSION.encode())
+    digest.update(f"{sys.version_info[:3]}".encode())
+    digest.update(snippet.read_bytes())
+    for path in sorted(src_dir.rglob("*.py")):
+        digest.update(str(path.relative_to(src_dir)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def stale_snippets(snippets_dir: Path, out_dir: Path, src_dir: Path):
+    """The snippets whose recorded outputs are missing or out of date."""
+    stale = []
+    for snippet in sorted(snippets_dir.glob("*.py")):
+        key_file = out_dir / snippet.stem / KEY_FILE
+        if not key_file.exists() or key_file.read_text() != cache_key(snippet, src_dir):
+            stale.append(snippet)
+    return stale
+
+
+def ensure_runs(snippets_dir: Path, out_dir: Path, src_dir: Path, log=None) -> list:
+    """Runs the stale snippets in one fresh Python process, so edits to ``src/`` count."""
+    stale = stale_snippets(snippets_dir, out_dir, src_dir)
+    if not stale:
+        return []
+    if log:
+        log(f"running {len(stale)} snippet(s): {', '.join(p.name for p in stale)}")
+    env = dict(os.environ, MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2")
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(src_dir.parent), *filter(None, [env.get("PYTHONPATH")])]
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "lossbook._site.runner", "--out", str(out_dir), *map(str, stale)],
+        env=env, capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(
+            "running the snippets failed:\n" + result.stdout + result.stderr[-6000:]
+        )
+    for snippet in stale:
+        (out_dir / snippet.stem / KEY_FILE).write_text(cache_key(snippet, src_dir))
+    return stale
+
+
+VALUE_RE = re.compile(
+    r"\{\{\s*(?P<snippet>[a-z][_0-9a-z]*)\.(?P<name>[A-Za-z_]\w*)"
+    r"(?P<index>(?:\[\d+\])*)(?::(?P<spec>[^}\s]+))?\s*\}\}"
+)
+
+
+def substitute_values(markdown: str, out_dir: Path, where: str = "page") -> str:
+    """Replaces ``{{ snippet.name:spec }}`` with a value the snippet computed.
+
+    ``{{ mse_seed.gap:.1e }}`` is ``format(gap, ".1e")`` for the variable ``gap`` of
+    ``snippets/mse_seed.py`` after it ran; ``{{ mse_seed.w_final[0]:.4f }}`` indexes a
+    small array. An unknown snippet or name is an error, never a silent blank.
+    """
+    cache: dict = {}
+
+    def replace(match):
+        snippet = match["snippet"]
+        if snippet not in cache:
+            path = out_dir / snippet / VALUES_FILE
+            if not path.exists():
+                raise KeyError(f"{where}: {match[0]} names snippet {snippet!r}, which has no run")
+            cache[snippet] = json.loads(path.read_text(encoding="utf-8"))
+        values = cache[snippet]
+        if match["name"] not in values:
+            raise KeyError(
+                f"{where}: {match[0]}: snippets/{snippet}.py has no value {match['name']!r}"
+            )
+        value = values[match["name"]]
+        for index in re.findall(r"\[(\d+)\]", match["index"] or ""):
+            value = value[int(index)]
+        return format(value, match["spec"] or "")
+
+    return VALUE_RE.sub(replace, markdown)
+
+
+MATH_RE = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>', re.DOTALL
+)
+
+
+def math_to_mathml(page_html: str) -> str:
+    """Turns pymdownx.arithmatex's generic output into MathML, so no script typesets it."""
+    from latex2mathml.converter import convert
+
+    def replace(match):
+        body = html.unescape(match["body"]).strip()
+        display = "block" if match["tag"] == "div" else "inline"
+        for left, right in ((r"\(", r"\)"), (r"\[", r"\]"), ("$$", "$$"), ("$", "$")):
+            if body.startswith(left) and body.endswith(right):
+                tex = body[len(left): len(body) - len(right)]
+                break
+        else:
+            raise ValueError(f"unexpected math markup: {match[0][:80]}")
+        mathml = convert(tex.strip(), display=display)
+        leftover = re.search(r"\\[A-Za-z]+", mathml)
+        if leftover:
+            raise ValueError(
+                f"latex2mathml cannot typeset {leftover[0]!r} in {tex.strip()!r}; "
+                "rewrite the formula without it"
+            )
+        mathml = mathml.replace("<math ", f'<math data-tex="{html.escape(tex.strip())}" ', 1)
+        if display == "block":
+            return f'<div class="arithmatex">{mathml}</div>'
+        return f'<span class="arithmatex">{mathml}</span>'
+
+    return MATH_RE.sub(replace, page_html)

@@ -1,0 +1,151 @@
+"""Runs a snippet section by section and records what each section printed and drew.
+
+A snippet (``snippets/<name>.py``) is a script cut into sections by pymdownx.snippets
+markers (``# --8<-- [start:train]`` ... ``# --8<-- [end:train]``); the pages include
+those sections as code blocks. ``run_snippet`` executes the whole file in order, in one
+namespace, and writes into ``<out>/<name>/``:
+
+- ``<section>.txt``: what the section printed, included under the code as its output;
+- ``<section>.<lang>.svg`` (``<section>-<i>.<lang>.svg`` for several): each figure the
+  section left open, drawn once per language by running the section again;
+- ``values.json``: the snippet's scalar results, for numbers quoted in the prose.
+
+Code outside sections runs too, but it must print nothing and draw nothing: everything
+a page shows comes from code the page shows. The ``if __name__ == "__main__":`` block at
+the end of a snippet (``plt.show()``) does not run here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import numbers
+import os
+import re
+import sys
+from pathlib import Path
+
+SECTION_RE = re.compile(
+    r"^\s*#\s*-{1,}8<-{1,}[ \t]+\[[ \t]*(?P<type>start|end)[ \t]*:[ \t]*"
+    r"(?P<name>[a-z][-_0-9a-z]*)[ \t]*\][ \t]*$",
+    re.IGNORECASE,
+)
+VALUES_FILE = "values.json"
+
+
+def split_sections(text: str, filename: str = "<snippet>"):
+    """Splits a snippet into ``[(section name or None, code)]`` chunks, in file order."""
+    chunks, current, name, seen = [], [], None, set()
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        match = SECTION_RE.match(line)
+        if not match:
+            current.append(line)
+            continue
+        kind, label = match["type"].lower(), match["name"]
+        if kind == "start":
+            if name is not None:
+                raise ValueError(f"{filename}:{number}: section {label!r} starts inside {name!r}")
+            if label in seen:
+                raise ValueError(f"{filename}:{number}: section {label!r} appears twice")
+            seen.add(label)
+        elif label != name:
+            raise ValueError(f"{filename}:{number}: [end:{label}] does not close {name!r}")
+        # Keep line numbers right in tracebacks: the marker becomes a blank line.
+        chunks.append((name, "".join(current)))
+        name = label if kind == "start" else None
+        current = ["\n"] * number
+    if name is not None:
+        raise ValueError(f"{filename}: section {name!r} is never closed")
+    chunks.append((None, "".join(current)))
+    return [(label, code) for label, code in chunks if code.strip()]
+
+
+def _json_value(value):
+    import numpy as np
+
+    if isinstance(value, bool) or isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Number) and not isinstance(value, complex):
+        return float(value) if not isinstance(value, numbers.Integral) else int(value)
+    if isinstance(value, np.generic) and value.dtype.kind in "fiub":
+        return value.item()
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu" and value.size <= 64:
+        return value.tolist()
+    return None
+
+
+def run_snippet(path: Path, out_dir: Path, languages=("zh", "en")) -> dict:
+    """Runs one snippet and writes its outputs under ``out_dir / path.stem``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lossbook import plotting
+
+    matplotlib.rcParams["svg.hashsalt"] = "lossbook"
+    text = path.read_text(encoding="utf-8")
+    target = out_dir / path.stem
+    target.mkdir(parents=True, exist_ok=True)
+    for old in target.iterdir():
+        old.unlink()
+    namespace = {"__name__": "__lossbook_run__", "__file__": str(path)}
+    written = []
+    for section, code in split_sections(text, str(path)):
+        compiled = compile(code, str(path), "exec")
+        buffer = io.StringIO()
+        with plotting.language(languages[0]), contextlib.redirect_stdout(buffer):
+            exec(compiled, namespace)  # noqa: S102 - running our own snippets is the point
+        figures = [plt.figure(n) for n in plt.get_fignums()]
+        if section is None:
+            if buffer.getvalue() or figures:
+                raise RuntimeError(
+                    f"{path}: code outside a section printed or drew something; "
+                    "put it in a section so the page can show it"
+                )
+            continue
+        (target / f"{section}.txt").write_text(buffer.getvalue(), encoding="utf-8")
+        written.append(f"{section}.txt")
+        if not figures:
+            continue
+        for lang in languages:
+            if lang != languages[0]:
+                plt.close("all")
+                with plotting.language(lang), contextlib.redirect_stdout(io.StringIO()):
+                    exec(compiled, namespace)  # noqa: S102
+                figures = [plt.figure(n) for n in plt.get_fignums()]
+            for i, fig in enumerate(figures):
+                stem = section if len(figures) == 1 else f"{section}-{i + 1}"
+                name = f"{stem}.{lang}.svg"
+                fig.savefig(target / name, format="svg", metadata={"Date": None})
+                written.append(name)
+        plt.close("all")
+    values = {}
+    for key, value in namespace.items():
+        if key.startswith("_"):
+            continue
+        converted = _json_value(value)
+        if converted is not None:
+            values[key] = converted
+    (target / VALUES_FILE).write_text(
+        json.dumps(values, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8"
+    )
+    return {"snippet": path.name, "files": written}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument("snippets", type=Path, nargs="+")
+    args = parser.parse_args(argv)
+    for path in args.snippets:
+        result = run_snippet(path, args.out)
+        print(f"ran {result['snippet']}: {len(result['files'])} outputs", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    sys.exit(main())

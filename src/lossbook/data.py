@@ -1,0 +1,45 @@
+"""The example data of the lessons, made exactly as the original study note makes it."""
+
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+
+__all__ = ["seed_weights", "yogurt_sales"]
+
+
+def yogurt_sales(seed: int = 23455, n: int = 32, noise: float = 0.05):
+    """Daily yogurt sales ``y_`` driven by two factors ``x1, x2``: ``y_ = x1 + x2 + noise``.
+
+    Introduced in the lesson "Mean squared error" (``mse.md``). The draws are the study
+    note's, in its order: ``RandomState(seed).rand(n, 2)`` for ``x``, then one
+    ``rand()`` per row for the noise, mapped to ``[-noise, noise)``.
+
+    Returns:
+        ``(x, y_)``: float32 arrays of shape ``(n, 2)`` and ``(n, 1)``, the values the
+        note's TensorFlow code computes with.
+    """
+    if not (isinstance(n, (int, np.integer)) and n > 0):
+        raise ValueError(f"yogurt_sales: n must be a positive integer, got {n!r}")
+    if not (np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"yogurt_sales: noise must be finite and >= 0, got {noise!r}")
+    rdm = np.random.RandomState(seed=seed)
+    x = rdm.rand(n, 2)
+    # rand() / 10.0 - 0.05 for noise=0.05, written so that it is bit-for-bit the note's.
+    scale = 0.5 / noise if noise > 0 else np.inf
+    y_ = [[x1 + x2 + (rdm.rand() / scale - noise)] for (x1, x2) in x]
+    return x.astype(np.float32), np.asarray(y_, dtype=np.float32)
+
+
+def seed_weights(shape=(2, 1), stddev: float = 1.0, seed: int = 1) -> np.ndarray:
+    """The weights ``tf.random.normal(shape, stddev=stddev, seed=seed)`` gives on its first call.
+
+    Introduced in the lesson "Mean squared error" (``mse.md``). In eager mode an op seed
+    alone does not fix the value: a second call in the same process draws the next
+    numbers. Drawing inside a fresh graph reproduces the first call, whatever ran before.
+    """
+
+    def draw():
+        return tf.random.normal(shape, stddev=stddev, seed=seed)
+
+    return tf.function(draw, autograph=False)().numpy()

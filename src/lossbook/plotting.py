@@ -1,0 +1,111 @@
+"""The figures of the lessons, with labels in Chinese or English.
+
+Importing this module registers the Noto Sans CJK SC font shipped by the ``mplfonts``
+package with Matplotlib as a fallback after DejaVu Sans, so Chinese labels render on
+Linux, macOS and Windows alike without a system font. Figures saved as SVG keep their
+glyphs as paths, so they need no font where they are viewed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from importlib import resources
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import font_manager
+
+__all__ = ["LANGUAGES", "get_language", "language", "plot_training", "set_language"]
+
+LANGUAGES = ("en", "zh")
+_CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+_CJK_FONT_NAME = "Noto Sans CJK SC"
+
+
+def _register_cjk_font() -> None:
+    path = resources.files("mplfonts").joinpath("fonts", _CJK_FONT_FILE)
+    font_manager.fontManager.addfont(str(path))
+    # Matplotlib falls back glyph by glyph only across the fonts named in font.family.
+    mpl.rcParams["font.family"] = ["DejaVu Sans", _CJK_FONT_NAME]
+
+
+_register_cjk_font()
+_language = os.environ.get("LOSSBOOK_LANG", "en")
+
+_TEXT = {
+    "step": {"en": "training step", "zh": "训练步数"},
+    "weights": {"en": "weights w1", "zh": "权重 w1"},
+    "loss": {"en": "loss (log scale)", "zh": "损失(对数坐标)"},
+    "weights_title": {"en": "w1 during training", "zh": "训练中 w1 的变化"},
+    "loss_title": {"en": "loss during training", "zh": "训练中损失的变化"},
+    "reference": {"en": "least squares", "zh": "最小二乘解"},
+}
+
+
+def set_language(lang: str) -> None:
+    """Sets the language of the labels of the figures made from now on: ``"en"`` or ``"zh"``."""
+    global _language
+    if lang not in LANGUAGES:
+        raise ValueError(f"set_language: lang must be one of {LANGUAGES}, got {lang!r}")
+    _language = lang
+
+
+def get_language() -> str:
+    """The language of figure labels (``LOSSBOOK_LANG`` in the environment sets the default)."""
+    if _language not in LANGUAGES:
+        raise ValueError(
+            f"LOSSBOOK_LANG must be one of {LANGUAGES}, got {_language!r}"
+        )
+    return _language
+
+
+@contextlib.contextmanager
+def language(lang: str):
+    """Makes figures in ``lang`` inside a ``with`` block."""
+    previous = _language
+    set_language(lang)
+    try:
+        yield
+    finally:
+        set_language(previous)
+
+
+def _t(key: str) -> str:
+    return _TEXT[key][get_language()]
+
+
+def plot_training(history, *, reference=None, names=None):
+    """Plots the weights and the loss of a ``fit_linear`` run against the step.
+
+    Introduced in the lesson "Mean squared error" (``mse.md``).
+
+    Args:
+        history: the ``History`` that ``lossbook.train.fit_linear`` returned.
+        reference: optional weights of shape ``(k, 1)`` (e.g. the least-squares answer),
+            drawn as dashed lines.
+        names: labels of the weights; ``w1[0]``, ``w1[1]``, ... by default.
+
+    Returns:
+        The Matplotlib figure.
+    """
+    weights = np.asarray(history.all_weights).reshape(len(history.all_loss), -1)
+    loss = np.asarray(history.all_loss)
+    steps = np.arange(len(loss))
+    names = names or [f"w1[{i}]" for i in range(weights.shape[1])]
+    fig, (ax_w, ax_l) = plt.subplots(1, 2, figsize=(9, 3.4), layout="constrained")
+    for i, name in enumerate(names):
+        (line,) = ax_w.plot(steps, weights[:, i], label=name)
+        if reference is not None:
+            ax_w.axhline(
+                np.ravel(reference)[i], color=line.get_color(), linestyle="--",
+                linewidth=1, label=f"{name} {_t('reference')}",
+            )
+    ax_w.set(xlabel=_t("step"), ylabel=_t("weights"), title=_t("weights_title"))
+    ax_w.legend(fontsize="small")
+    ax_l.semilogy(steps, loss, color="tab:red")
+    ax_l.set(xlabel=_t("step"), ylabel=_t("loss"), title=_t("loss_title"))
+    for ax in (ax_w, ax_l):
+        ax.grid(True, alpha=0.3)
+    return fig
