@@ -1,0 +1,70 @@
+"""lossbook.data reproduces the study note's data and initial weights exactly."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from lossbook.data import seed_weights, yogurt_sales
+
+
+def note_data():
+    """The study note's own lines, verbatim apart from layout."""
+    rdm = np.random.RandomState(seed=23455)
+    x = rdm.rand(32, 2)
+    y_ = [[x1 + x2 + (rdm.rand() / 10.0 - 0.05)] for (x1, x2) in x]
+    x = tf.cast(x, dtype=tf.float32)
+    return x.numpy(), tf.convert_to_tensor(y_, dtype=tf.float32).numpy(), np.asarray(y_)
+
+
+class TestYogurtSales:
+    def test_is_the_notes_data_bit_for_bit(self):
+        """x and y_ equal what the note's code computes with."""
+        x, y_ = yogurt_sales()
+        note_x, note_y, _ = note_data()
+        assert x.dtype == np.float32 and y_.dtype == np.float32
+        assert x.shape == (32, 2) and y_.shape == (32, 1)
+        np.testing.assert_array_equal(x, note_x)
+        np.testing.assert_array_equal(y_, note_y)
+
+    def test_noise_lies_in_the_stated_interval(self):
+        """y_ - (x1 + x2) is within [-noise, noise)."""
+        _, _, y64 = note_data()
+        rdm = np.random.RandomState(23455)
+        x64 = rdm.rand(32, 2)
+        noise = y64.ravel() - x64.sum(axis=1)
+        assert noise.min() >= -0.05 and noise.max() < 0.05
+
+    def test_other_sizes_and_noise_levels(self):
+        """n and noise change the data as documented; noise=0 gives y_ = x1 + x2."""
+        x, y_ = yogurt_sales(n=5, noise=0.0)
+        assert x.shape == (5, 2)
+        np.testing.assert_allclose(y_.ravel(), x.sum(axis=1), rtol=1e-6)
+
+    @pytest.mark.parametrize("kwargs", [{"n": 0}, {"n": 2.5}, {"noise": -1}, {"noise": np.nan}])
+    def test_bad_arguments_raise(self, kwargs):
+        """A non-positive n or a negative/NaN noise is named in a ValueError."""
+        with pytest.raises(ValueError, match=next(iter(kwargs))):
+            yogurt_sales(**kwargs)
+
+
+class TestSeedWeights:
+    def test_equals_the_first_call_in_a_fresh_process(self):
+        """Same values as the note's tf.random.normal([2, 1], stddev=1, seed=1) in a new process."""
+        code = (
+            "import tensorflow as tf;"
+            "print(tf.random.normal([2, 1], stddev=1, seed=1).numpy().ravel().tolist())"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        first_call = eval(out.stdout.strip().splitlines()[-1])  # noqa: S307 - our own output
+        np.testing.assert_array_equal(seed_weights((2, 1)).ravel(), np.float32(first_call))
+
+    def test_does_not_depend_on_earlier_draws(self):
+        """Calling it again, or drawing in between, gives the same weights."""
+        first = seed_weights()
+        tf.random.normal([2, 1], stddev=1, seed=1)
+        np.testing.assert_array_equal(seed_weights(), first)

@@ -1,0 +1,229 @@
+"""Project-wide checks of the lessons: every code block runs, both languages match.
+
+- Every python fence in docs/zh and docs/en runs, with its ``--8<--`` includes expanded by
+  pymdownx.snippets configured exactly as mkdocs.yml configures the build. A page's
+  blocks run in order in one namespace, as a reader runs them in a notebook.
+- A meta-test counts the python fences independently, so a fence that the runner would
+  not see (a ``~~~`` fence, a skip mark) fails the suite.
+- Every file in snippets/ runs as a script.
+- Output blocks are includes of the build's recorded output, never typed text.
+- zh/en parity: the same pages, includes, anchors, figures and quoted values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import markdown
+import pytest
+from mkdocs.config import load_config
+from pytest_codeblocks import extract_from_file
+
+from conftest import LANGS, ROOT
+
+PAGES = sorted(p.relative_to(ROOT / "docs" / "zh") for p in (ROOT / "docs" / "zh").rglob("*.md"))
+ALL_PAGES = [ROOT / "docs" / lang / page for lang in LANGS for page in PAGES]
+SNIPPETS = sorted((ROOT / "snippets").glob("*.py"))
+PYTHON_LANGS = {"python", "py", "python3", "pycon", "ipython"}
+FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)$")
+INCLUDE_RE = re.compile(r'^\s*-{1,}8<-{1,}\s+"(?P<target>[^"]+)"\s*$', re.MULTILINE)
+ANCHOR_RE = re.compile(r"\{[^}\n]*#(?P<id>[-\w]+)[^}\n]*\}")
+VALUE_RE = re.compile(r"\{\{\s*[^}]+\}\}")
+IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?P<src>[^)\s]+)\)")
+
+
+def page_id(path: Path) -> str:
+    return str(path.relative_to(ROOT / "docs"))
+
+
+def fence_language(info: str) -> str:
+    return info.strip().split(" ")[0].split("{")[0].strip(".").lower() if info.strip() else ""
+
+
+@pytest.fixture(scope="module")
+def expander():
+    """Expands ``--8<--`` lines with the build's own pymdownx.snippets settings."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    settings = config["mdx_configs"]["pymdownx.snippets"]
+
+    def expand(code: str) -> str:
+        md = markdown.Markdown(extensions=["pymdownx.snippets"],
+                               extension_configs={"pymdownx.snippets": settings})
+        return "\n".join(md.preprocessors["snippet"].run(code.splitlines()))
+
+    return expand
+
+
+def python_blocks(path: Path):
+    """The python fences of a page, as pytest-codeblocks extracts them."""
+    return [b for b in extract_from_file(path) if fence_language(b.syntax or "") in PYTHON_LANGS]
+
+
+_RESULTS: dict = {}
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=page_id)
+def test_every_python_block_runs(page, expander):
+    """The page's python blocks, includes expanded, run in order without error."""
+    import matplotlib.pyplot as plt
+
+    blocks = python_blocks(page)
+    sources = [expander(block.code) for block in blocks]
+    for block, source in zip(blocks, sources, strict=True):
+        assert "--8<--" not in source, f"{page_id(page)}:{block.lineno}: include not expanded"
+    key = hashlib.sha256("\0".join(sources).encode()).hexdigest()
+    if key not in _RESULTS:  # zh and en show the same code: run it once
+        namespace = {"__name__": "__lossbook_docs__"}
+        try:
+            for block, source in zip(blocks, sources, strict=True):
+                code = compile(source, f"{page_id(page)}:{block.lineno}", "exec")
+                with contextlib.redirect_stdout(io.StringIO()):
+                    exec(code, namespace)  # noqa: S102 - running the docs is the point
+            _RESULTS[key] = None
+        except Exception as err:  # noqa: BLE001 - reported below, with the page
+            _RESULTS[key] = err
+        finally:
+            plt.close("all")
+    if _RESULTS[key] is not None:
+        raise AssertionError(f"{page_id(page)}: a code block failed") from _RESULTS[key]
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=page_id)
+def test_no_python_fence_escapes_the_runner(page):
+    """Every python fence is collected and none is skipped: titles or marks cannot hide one."""
+    text = page.read_text(encoding="utf-8")
+    opened, inside = [], None
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = FENCE_RE.match(line)
+        if not match:
+            continue
+        if inside is None:
+            inside = match["fence"]
+            if fence_language(match["info"]) in PYTHON_LANGS:
+                opened.append((number, match["fence"][0]))
+        elif match["fence"][0] == inside[0] and len(match["fence"]) >= len(inside) \
+                and not match["info"].strip():
+            inside = None
+    assert inside is None, f"{page_id(page)}: a fence is never closed"
+    tildes = [n for n, kind in opened if kind == "~"]
+    assert not tildes, f"{page_id(page)}: lines {tildes}: use ``` fences, ~~~ ones are not run"
+    blocks = python_blocks(page)
+    assert [b.lineno for b in blocks] == [n for n, _ in opened], (
+        f"{page_id(page)}: python fences at lines {[n for n, _ in opened]}, "
+        f"but the runner collects {[b.lineno for b in blocks]}"
+    )
+    marked = [b.lineno for b in blocks if b.marks or b.importorskip]
+    assert not marked, f"{page_id(page)}: python blocks at lines {marked} are marked to skip"
+    assert "pytest-codeblocks:" not in text, f"{page_id(page)}: pytest-codeblocks directives"
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=page_id)
+def test_outputs_are_recorded_not_typed(page):
+    """Every output block is a single include of a recorded run, never typed-in text."""
+    titles = ("运行结果", "Output")
+    for block in extract_from_file(page):
+        syntax = block.syntax or ""
+        if any(title in syntax for title in titles):
+            lines = [line for line in block.code.splitlines() if line.strip()]
+            assert len(lines) == 1 and INCLUDE_RE.match(lines[0]), (
+                f"{page_id(page)}:{block.lineno}: an output block must be exactly one "
+                f'--8<-- "<snippet>/<section>.txt" line, got:\n{block.code}'
+            )
+            assert lines[0].strip().split('"')[1].endswith(".txt")
+
+
+def _structure(text: str):
+    return {
+        "includes": INCLUDE_RE.findall(text),
+        "anchors": ANCHOR_RE.findall(text),
+        "values": [re.sub(r"\s", "", v) for v in VALUE_RE.findall(text)],
+        "images": IMAGE_RE.findall(text),
+        "headings": [len(m) for m in re.findall(r"^(#+) ", text, re.MULTILINE)],
+        "fences": [fence_language(m[1]) for m in re.findall(r"^\s*(`{3,})([^\n`]*)$", text,
+                                                             re.MULTILINE) if m[1].strip()],
+    }
+
+
+def test_both_languages_have_the_same_pages():
+    """docs/zh and docs/en hold the same file names, and both navs list them in one order."""
+    zh = sorted(p.relative_to(ROOT / "docs" / "zh") for p in (ROOT / "docs/zh").rglob("*"))
+    en = sorted(p.relative_to(ROOT / "docs" / "en") for p in (ROOT / "docs/en").rglob("*"))
+    assert zh == en
+    navs = []
+    for name in ("mkdocs.yml", "mkdocs.en.yml"):
+        nav = load_config(str(ROOT / name))["nav"]
+        navs.append([next(iter(item.values())) for item in nav])
+    assert navs[0] == navs[1]
+    assert sorted(navs[0]) == sorted(str(p) for p in PAGES)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=str)
+def test_both_languages_show_the_same_things(page):
+    """Same includes, anchors, quoted values, figures, heading levels and fences, in order."""
+    zh = _structure((ROOT / "docs" / "zh" / page).read_text(encoding="utf-8"))
+    en = _structure((ROOT / "docs" / "en" / page).read_text(encoding="utf-8"))
+    for key in zh:
+        assert zh[key] == en[key], f"{page}: {key} differ between zh and en"
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=page_id)
+def test_every_heading_has_an_english_anchor(page):
+    """Headings carry explicit ASCII anchors, the same in both languages."""
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if re.match(r"^#{1,6} ", line):
+            assert re.search(r"\{ #[a-z0-9-]+ \}$", line), f"{page_id(page)}: {line!r}"
+
+
+def test_every_snippet_section_is_shown():
+    """Each section of each snippet is included by the pages (no dead, untested sections)."""
+    from lossbook._site.runner import split_sections
+
+    included = set()
+    for page in ALL_PAGES:
+        included.update(INCLUDE_RE.findall(page.read_text(encoding="utf-8")))
+    for snippet in SNIPPETS:
+        for name, _ in split_sections(snippet.read_text(encoding="utf-8")):
+            if name:
+                assert f"{snippet.name}:{name}" in included, f"{snippet.name}:{name} is not shown"
+
+
+@pytest.fixture(scope="module")
+def snippet_runs():
+    """Runs every snippet as a script, two at a time (the machine has two cores)."""
+    env = dict(os.environ, MPLBACKEND="Agg")
+    env["PYTHONPATH"] = str(ROOT / "src")
+    pending, results = list(SNIPPETS), {}
+    running = []
+    while pending or running:
+        while pending and len(running) < 2:
+            path = pending.pop(0)
+            proc = subprocess.Popen([sys.executable, str(path)], cwd=ROOT, env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            running.append((path, proc))
+        path, proc = running.pop(0)
+        out, err = proc.communicate(timeout=300)
+        results[path.name] = (proc.returncode, out, err)
+    return results
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=lambda p: p.name)
+def test_every_snippet_runs_as_a_script(snippet, snippet_runs):
+    """``python snippets/<name>.py`` exits 0."""
+    code, out, err = snippet_runs[snippet.name]
+    assert code == 0, f"{snippet.name} failed:\n{err[-4000:]}"
+    assert out.strip(), f"{snippet.name} printed nothing"
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=lambda p: p.name)
+def test_every_snippet_has_a_header(snippet):
+    """Each snippet starts with a docstring naming its lesson."""
+    text = snippet.read_text(encoding="utf-8")
+    assert text.startswith('"""'), f"{snippet.name}: start with a docstring"
+    assert re.search(r"Lesson: \S+\.md", text.split('"""')[1]), f"{snippet.name}: name the lesson"

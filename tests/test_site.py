@@ -1,0 +1,133 @@
+"""The built site: both languages, strict build, local assets only, math and figures done."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+from conftest import LANGS, ROOT
+
+PAGES = sorted(p.relative_to(ROOT / "docs" / "zh") for p in (ROOT / "docs" / "zh").rglob("*.md"))
+
+
+def html_path(site: Path, lang: str, page: Path) -> Path:
+    root = site if lang == "zh" else site / "en"
+    stem = page.with_suffix("")
+    return root / ("index.html" if stem.name == "index" else stem / "index.html")
+
+
+def page_url(lang: str, page: Path) -> str:
+    stem = page.with_suffix("")
+    path = "" if stem.name == "index" else f"{stem}/"
+    return f"http://site/{'en/' if lang == 'en' else ''}{path}"
+
+
+class Elements(HTMLParser):
+    """Collects the tags and attributes that load or link something."""
+
+    def __init__(self):
+        super().__init__()
+        self.items = []
+
+    def handle_starttag(self, tag, attrs):
+        self.items.append((tag, dict(attrs)))
+
+
+def elements(path: Path):
+    parser = Elements()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.items
+
+
+@pytest.fixture(scope="module")
+def pages(built_site):
+    return [(lang, page, html_path(built_site, lang, page)) for lang in LANGS for page in PAGES]
+
+
+def test_every_page_exists_in_both_languages(built_site, pages):
+    """Each lesson is built at the same path under / (zh) and /en/ (en)."""
+    for lang, page, path in pages:
+        assert path.exists(), f"{lang}/{page} was not built"
+        html = path.read_text(encoding="utf-8")
+        assert f'<html lang="{lang}"' in html
+
+
+def test_language_switcher_goes_to_the_same_page(built_site, pages):
+    """The selector's links lead to this page in each language."""
+    for lang, page, path in pages:
+        links = {a["hreflang"]: a["href"] for tag, a in elements(path)
+                 if tag == "a" and "md-select__link" in a.get("class", "")}
+        assert set(links) == set(LANGS), f"{lang}/{page}: selector has {links}"
+        for other, href in links.items():
+            resolved = urljoin(page_url(lang, page), href)
+            assert resolved == page_url(other, page), f"{lang}/{page}: {other} -> {resolved}"
+
+
+def test_no_asset_from_another_host(pages):
+    """Scripts, styles, images and fonts all come from the site itself."""
+    for lang, page, path in pages:
+        for tag, attrs in elements(path):
+            if tag in ("script", "img", "source", "iframe") and attrs.get("src"):
+                url = attrs["src"]
+            elif tag == "link" and attrs.get("rel") not in ("canonical", "alternate", "prev",
+                                                           "next"):
+                url = attrs.get("href", "")
+            else:
+                continue
+            assert not urlparse(url).netloc and not url.startswith("//"), (
+                f"{lang}/{page}: <{tag}> loads {url} from another host"
+            )
+        css = path.read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in css and "fonts.gstatic.com" not in css
+
+
+def test_math_is_mathml_with_no_tex_left(pages):
+    """Every formula is MathML; no \\( \\[ $$ or raw command survives in the text."""
+    for lang, page, path in pages:
+        html = path.read_text(encoding="utf-8")
+        text = re.sub(r"<(script|style|code|pre)[^>]*>.*?</\1>", "", html, flags=re.S)
+        text = re.sub(r"<[^>]+>", "", text)
+        for raw in ("\\(", "\\[", "$$", "\\frac", "\\sum"):
+            assert raw not in text, f"{lang}/{page}: raw TeX {raw!r} left in the page"
+        if (ROOT / "docs" / lang / page).read_text(encoding="utf-8").count("$") >= 2:
+            assert "<math" in html, f"{lang}/{page}: math was not converted"
+
+
+def test_figures_exist_with_alt_text_and_labels_in_the_language(built_site, pages):
+    """Every image resolves to a built SVG, has alt text, and carries its language's labels."""
+    label = {"zh": "训练步数", "en": "training step"}
+    for lang, page, path in pages:
+        for tag, attrs in elements(path):
+            if tag != "img" or "figures/" not in attrs.get("src", ""):
+                continue
+            assert attrs.get("alt", "").strip(), f"{lang}/{page}: {attrs['src']} has no alt text"
+            target = (path.parent / attrs["src"]).resolve()
+            assert target.exists(), f"{lang}/{page}: {attrs['src']} missing"
+            svg = target.read_text(encoding="utf-8")
+            assert svg.lstrip().startswith(("<?xml", "<svg"))
+            if "mse_yogurt/figure" in attrs["src"]:
+                assert label[lang] in svg, f"{lang}/{page}: figure labels not in {lang}"
+
+
+def test_quoted_numbers_and_outputs_come_from_the_runs(built_site):
+    """The lesson's quoted final weights equal the recorded run, and fit_linear matched it."""
+    values = json.loads((ROOT / "build/run/mse_yogurt/values.json").read_text())
+    assert values["fit_diff"] <= 1e-5
+    w = values["w_gd"]
+    for lang in LANGS:
+        html = html_path(built_site, lang, Path("mse.md")).read_text(encoding="utf-8")
+        assert f"[{w[0][0]:.4f}, {w[1][0]:.4f}]" in html
+        recorded = (ROOT / "build/run/mse_yogurt/train.txt").read_text().splitlines()[-1]
+        assert recorded.replace(" ", "") in re.sub(r"<[^>]+>|\s", "", html)
+
+
+def test_search_index_segments_chinese(built_site):
+    """jieba cut the Chinese text into words, so 均方误差 is found as a term."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["text"] + doc["title"] for doc in index["docs"])
+    assert "\u200b" in text and "均方误差" in text

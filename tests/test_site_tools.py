@@ -1,0 +1,127 @@
+"""lossbook._site: the snippet runner, quoted values and MathML used by the build."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from lossbook._site import build, runner
+
+SNIPPET = textwrap.dedent('''\
+    """A test snippet."""
+
+    # --8<-- [start:first]
+    a = 2 + 3
+    print("a is", a)
+    # --8<-- [end:first]
+
+    hidden = a * 10
+
+    # --8<-- [start:plot]
+    import matplotlib.pyplot as plt
+    from lossbook.plotting import get_language
+    fig, ax = plt.subplots()
+    ax.set_title(get_language())
+    # --8<-- [end:plot]
+''')
+
+
+class TestSplitSections:
+    def test_sections_and_code_between_them(self):
+        """Sections keep their names; code outside them is kept, in file order."""
+        chunks = runner.split_sections(SNIPPET)
+        assert [name for name, _ in chunks] == [None, "first", None, "plot"]
+        assert "print" in chunks[1][1]
+
+    def test_line_numbers_are_kept(self):
+        """A section's code sits on its file line numbers, so tracebacks point right."""
+        chunks = dict((name, code) for name, code in runner.split_sections(SNIPPET) if name)
+        assert chunks["first"].splitlines()[4 - 1] == "a = 2 + 3"
+
+    @pytest.mark.parametrize("text,message", [
+        ("# --8<-- [start:a]\nx = 1\n", "never closed"),
+        ("# --8<-- [start:a]\n# --8<-- [start:b]\n", "inside"),
+        ("# --8<-- [start:a]\n# --8<-- [end:b]\n", "does not close"),
+        ("# --8<-- [start:a]\n# --8<-- [end:a]\n# --8<-- [start:a]\n# --8<-- [end:a]\n", "twice"),
+    ])
+    def test_malformed_markers_raise(self, text, message):
+        """Unbalanced or repeated markers are errors, with the line."""
+        with pytest.raises(ValueError, match=message):
+            runner.split_sections(text, "s.py")
+
+
+class TestRunSnippet:
+    def test_writes_output_figures_and_values(self, tmp_path):
+        """Each section's print output, one figure per language, and scalar values."""
+        path = tmp_path / "demo.py"
+        path.write_text(SNIPPET)
+        runner.run_snippet(path, tmp_path / "out")
+        out = tmp_path / "out" / "demo"
+        assert (out / "first.txt").read_text() == "a is 5\n"
+        assert "<svg" in (out / "plot.zh.svg").read_text()
+        assert "<!-- zh -->" in (out / "plot.zh.svg").read_text()
+        assert "<!-- en -->" in (out / "plot.en.svg").read_text()
+        values = json.loads((out / runner.VALUES_FILE).read_text())
+        assert values["a"] == 5 and values["hidden"] == 50
+
+    def test_output_outside_sections_is_an_error(self, tmp_path):
+        """Code the page does not show may not print."""
+        path = tmp_path / "bad.py"
+        path.write_text('print("hidden")\n# --8<-- [start:a]\nx = 1\n# --8<-- [end:a]\n')
+        with pytest.raises(RuntimeError, match="outside a section"):
+            runner.run_snippet(path, tmp_path / "out")
+
+
+class TestCache:
+    def test_key_changes_with_the_snippet_and_with_src(self, tmp_path):
+        """Editing the snippet or any file under src/ invalidates the cached run."""
+        snippet, src = tmp_path / "s.py", tmp_path / "src"
+        src.mkdir()
+        snippet.write_text("x = 1\n")
+        (src / "m.py").write_text("y = 1\n")
+        key = build.cache_key(snippet, src)
+        assert build.cache_key(snippet, src) == key
+        (src / "m.py").write_text("y = 2\n")
+        key2 = build.cache_key(snippet, src)
+        assert key2 != key
+        snippet.write_text("x = 2\n")
+        assert build.cache_key(snippet, src) != key2
+
+
+class TestSubstituteValues:
+    @pytest.fixture
+    def out_dir(self, tmp_path):
+        (tmp_path / "demo").mkdir()
+        (tmp_path / "demo" / runner.VALUES_FILE).write_text(
+            json.dumps({"gap": 0.003329, "w": [[1.00098], [0.99775]], "n": 32})
+        )
+        return tmp_path
+
+    def test_formats_and_indexes(self, out_dir):
+        """Format specs and indexes apply to the recorded values."""
+        text = "gap {{ demo.gap:.1e }}, w0 {{ demo.w[0][0]:.4f }}, n {{demo.n}}"
+        assert build.substitute_values(text, out_dir) == "gap 3.3e-03, w0 1.0010, n 32"
+
+    @pytest.mark.parametrize("text", ["{{ demo.missing }}", "{{ other.gap }}"])
+    def test_unknown_names_raise(self, out_dir, text):
+        """A value that no run recorded is an error, never an empty string."""
+        with pytest.raises(KeyError):
+            build.substitute_values(text, out_dir)
+
+
+class TestMathToMathML:
+    def test_inline_and_block(self):
+        """arithmatex's generic markup becomes MathML, with no TeX left in the text."""
+        html = ('<p><span class="arithmatex">\\(x_1 &lt; y\\)</span></p>'
+                '<div class="arithmatex">\\[\n\\frac{1}{n}\n\\]</div>')
+        out = build.math_to_mathml(html)
+        assert out.count("<math") == 2
+        assert 'display="block"' in out and "<mfrac>" in out
+        assert "\\(" not in out and "\\[" not in out
+
+    def test_unsupported_commands_raise(self):
+        """A command latex2mathml cannot typeset fails the build instead of showing raw TeX."""
+        with pytest.raises(ValueError, match="arg"):
+            build.math_to_mathml('<span class="arithmatex">\\(\\arg\\min_w f\\)</span>')

@@ -1,0 +1,107 @@
+"""lossbook.train.fit_linear against the study note's eager GradientTape loop."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from lossbook.data import seed_weights, yogurt_sales
+from lossbook.losses import MeanSquaredError, mean_squared_error
+from lossbook.train import History, fit_linear
+
+
+def eager_loop(x, y_, w0, steps, lr):
+    """The note's loop: GradientTape, reduce_mean(square), assign_sub, in eager mode."""
+    w1 = tf.Variable(w0)
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(y_ - tf.matmul(x, w1)))
+        w1.assign_sub(lr * tape.gradient(loss, w1))
+    return w1.numpy()
+
+
+@pytest.fixture(scope="module")
+def data():
+    return yogurt_sales()
+
+
+class TestFitLinear:
+    @pytest.mark.parametrize("jit_compile", [True, False])
+    def test_matches_the_eager_loop(self, data, jit_compile):
+        """Same final weights as the eager loop from the same start, to 1e-5."""
+        x, y_ = data
+        w0 = seed_weights()
+        expected = eager_loop(x, y_, w0, steps=3000, lr=0.002)
+        got, _ = fit_linear(x, y_, mean_squared_error, steps=3000, learning_rate=0.002,
+                            init=w0, jit_compile=jit_compile)
+        np.testing.assert_allclose(got, expected, atol=1e-5)
+
+    @pytest.mark.parametrize("loss_fn", [
+        lambda t, p: tf.reduce_mean(tf.square(t - p)), mean_squared_error, MeanSquaredError(),
+    ], ids=["by hand", "function", "Loss object"])
+    def test_accepts_scalar_and_per_sample_losses(self, data, loss_fn):
+        """A scalar loss, per-sample values (averaged) and a Keras Loss give one answer."""
+        x, y_ = data
+        w, _ = fit_linear(x, y_, loss_fn, steps=500, learning_rate=0.1)
+        reference, _ = fit_linear(x, y_, mean_squared_error, steps=500, learning_rate=0.1)
+        np.testing.assert_allclose(w, reference, atol=1e-6)
+
+    def test_history_logs_what_the_note_prints(self, data):
+        """Rows every log_every steps plus the last; weights after that step's update."""
+        x, y_ = data
+        w, history = fit_linear(x, y_, mean_squared_error, steps=1200, learning_rate=0.002,
+                                log_every=500)
+        assert isinstance(history, History)
+        np.testing.assert_array_equal(history.step, [0, 500, 1000, 1199])
+        assert history.weights.shape == (4, 2, 1) and history.loss.shape == (4,)
+        assert history.all_weights.shape == (1200, 2, 1) and history.all_loss.shape == (1200,)
+        np.testing.assert_array_equal(history.weights[-1], w)
+        np.testing.assert_array_equal(history.all_loss[history.step], history.loss)
+        expected_first = eager_loop(x, y_, seed_weights(), steps=1, lr=0.002)
+        np.testing.assert_allclose(history.weights[0], expected_first, atol=1e-7)
+
+    def test_flat_labels_are_aligned(self, data):
+        """y_true of shape (n,) trains like (n, 1), not as an (n, n) broadcast."""
+        x, y_ = data
+        flat, _ = fit_linear(x, y_.ravel(), mean_squared_error, steps=200, learning_rate=0.1)
+        column, _ = fit_linear(x, y_, mean_squared_error, steps=200, learning_rate=0.1)
+        np.testing.assert_array_equal(flat, column)
+
+    def test_a_diverging_run_names_the_step(self, data):
+        """A loss that overflows stops training with FloatingPointError naming the step."""
+        x, y_ = data
+        with pytest.raises(FloatingPointError, match=r"became inf at step \d+"):
+            fit_linear(x, y_, mean_squared_error, steps=5000, learning_rate=5.0)
+
+    def test_nan_in_the_data_stops_at_step_zero(self, data):
+        """NaN in y_true makes the first loss NaN, reported as step 0."""
+        x, y_ = data
+        bad = y_.copy()
+        bad[3] = np.nan
+        with pytest.raises(FloatingPointError, match="became nan at step 0"):
+            fit_linear(x, bad, mean_squared_error, steps=10, learning_rate=0.1)
+
+    @pytest.mark.parametrize("kwargs,message", [
+        ({"steps": 0}, "steps"), ({"steps": 2.5}, "steps"), ({"log_every": 0}, "log_every"),
+        ({"learning_rate": 0}, "learning_rate"), ({"learning_rate": np.inf}, "learning_rate"),
+        ({"init": np.zeros((3, 1))}, r"init must have shape \(2, 1\)"),
+    ])
+    def test_bad_settings_raise(self, data, kwargs, message):
+        """Each bad setting is named in a ValueError."""
+        x, y_ = data
+        settings = {"steps": 10, "learning_rate": 0.1, **kwargs}
+        with pytest.raises(ValueError, match=message):
+            fit_linear(x, y_, mean_squared_error, **settings)
+
+    def test_bad_shapes_raise(self, data):
+        """x must be (n, k) and y_true (n, 1) or (n,); mismatches name both shapes."""
+        x, y_ = data
+        with pytest.raises(ValueError, match=r"x must have shape \(n, k\), got \(32,\)"):
+            fit_linear(x[:, 0], y_, mean_squared_error, steps=1, learning_rate=0.1)
+        with pytest.raises(ValueError, match=r"y_true must have shape \(32, 1\).*got \(31, 1\)"):
+            fit_linear(x, y_[:31], mean_squared_error, steps=1, learning_rate=0.1)
+        with pytest.raises(TypeError, match="loss_fn must be callable"):
+            fit_linear(x, y_, "mse", steps=1, learning_rate=0.1)
+        with pytest.raises(TypeError, match="x must hold real numbers"):
+            fit_linear(x.astype(np.complex64), y_, mean_squared_error, steps=1, learning_rate=0.1)
