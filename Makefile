@@ -31,5 +31,12 @@ build: $(VENV)/.docs-installed  ## build the static site (both languages) into s
 test: $(VENV)/.test-installed  ## run the whole suite
 	$(BIN)/python -m pytest
 
+$(VENV)/.dev-installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	touch $@ $(VENV)/.test-installed $(VENV)/.docs-installed
+
+lint: $(VENV)/.dev-installed  ## ruff over the package, tests, snippets and hook
+	$(BIN)/ruff check src tests snippets docs/hooks
+
 clean:
 	rm -rf site build .pytest_cache

@@ -38,7 +38,8 @@ from lossbook.train import fit_linear
 hessian = 2 / len(x) * x.T.astype(np.float64) @ x
 lr_max = 2 / np.linalg.eigvalsh(hessian).max()
 lr_ratio = lr_max / 0.002
-print(f"largest stable learning rate: {lr_max:.3f} ({lr_ratio:.0f} times the note's 0.002)")
+print(f"largest stable learning rate: {lr_max:.3f}")
+print(f"that is {lr_ratio:.0f} times the note's 0.002")
 
 w_ok, _ = fit_linear(x, y_, mean_squared_error, steps=2000, learning_rate=0.9 * lr_max)
 w_lstsq, *_ = np.linalg.lstsq(x.astype(np.float64), y_.astype(np.float64), rcond=None)

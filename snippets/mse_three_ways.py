@@ -1,4 +1,4 @@
-"""One mean squared error, computed three ways, and the shape trap of the hand-written one.
+"""One mean squared error computed three ways, and the shape trap of the hand-written one.
 
 Lesson: mse.md. Shows: ``tf.reduce_mean(tf.square(...))``, ``lossbook`` and
 ``tf.keras.losses`` agree; ``(n,)`` against ``(n, 1)`` broadcasts to ``(n, n)`` by hand;
@@ -22,7 +22,7 @@ print("by hand:", mse_by_hand.numpy())
 
 # --8<-- [start:with_lossbook]
 per_sample = lossbook.losses.mean_squared_error(y_true, y_pred)  # one value per row
-mse_lossbook = lossbook.losses.MeanSquaredError()(y_true, y_pred)  # averaged over the batch
+mse_lossbook = lossbook.losses.MeanSquaredError()(y_true, y_pred)  # batch average
 print("per sample:", per_sample.numpy())
 print("lossbook:", mse_lossbook.numpy())
 # --8<-- [end:with_lossbook]
@@ -49,7 +49,8 @@ print("lossbook:", lossbook.losses.MeanSquaredError()(y_flat, y_pred).numpy())
 
 # --8<-- [start:strict]
 y_row = tf.reshape(y_true, [1, 4])  # a row where a column was meant
-print("keras, shapes (1, 4) and (4, 1):", tf.keras.losses.MeanSquaredError()(y_row, y_pred).numpy())
+mse_keras_row = tf.keras.losses.MeanSquaredError()(y_row, y_pred)
+print("keras, shapes (1, 4) and (4, 1):", mse_keras_row.numpy())
 try:
     lossbook.losses.MeanSquaredError()(y_row, y_pred)
 except ValueError as err:
@@ -58,7 +59,7 @@ except ValueError as err:
 
 # --8<-- [start:nan]
 y_bad = tf.constant([[3.0], [np.nan], [2.5], [7.0]])
-# tf.keras.losses spells the function `mse`; `mean_squared_error` is only in `keras.losses`.
+# tf.keras.losses calls the function `mse`; only `keras.losses` has `mean_squared_error`.
 print("keras:   ", tf.keras.losses.mse(y_bad, y_pred).numpy())
 print("lossbook:", lossbook.losses.mean_squared_error(y_bad, y_pred).numpy())
 # --8<-- [end:nan]

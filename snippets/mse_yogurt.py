@@ -34,7 +34,8 @@ for step in range(steps):
     grads = tape.gradient(loss_mse, w1)
     w1.assign_sub(lr * grads)
     if step % 500 == 0:
-        print(f"after step {step:5d}: w1 = {w1.numpy().ravel()}, loss = {loss_mse.numpy():.6f}")
+        w = w1.numpy().ravel()
+        print(f"after step {step:5d}: w1 = {w}, loss = {loss_mse.numpy():.6f}")
 
 w_gd = w1.numpy()
 print("final w1:", w_gd.ravel())
@@ -59,7 +60,8 @@ from lossbook.losses import mean_squared_error
 from lossbook.train import fit_linear
 
 w_fast, history = fit_linear(
-    x, y_, mean_squared_error, steps=15000, learning_rate=0.002, init=w_init, log_every=500
+    x, y_, mean_squared_error,
+    steps=15000, learning_rate=0.002, init=w_init, log_every=500,
 )
 fit_diff = float(np.max(np.abs(w_fast - w_gd)))
 print("fit_linear w1:", w_fast.ravel())

@@ -59,7 +59,9 @@ class TestSeedWeights:
             "import tensorflow as tf;"
             "print(tf.random.normal([2, 1], stddev=1, seed=1).numpy().ravel().tolist())"
         )
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
         first_call = eval(out.stdout.strip().splitlines()[-1])  # noqa: S307 - our own output
         np.testing.assert_array_equal(seed_weights((2, 1)).ravel(), np.float32(first_call))
 
