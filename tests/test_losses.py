@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from lossbook.losses import MeanSquaredError, mean_squared_error
+from lossbook.losses import (
+    AsymmetricLoss,
+    MeanSquaredError,
+    asymmetric_loss,
+    mean_squared_error,
+)
 
 REDUCTIONS = ["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None]
 
@@ -187,3 +192,110 @@ class TestMeanSquaredErrorClass:
         """The class raises the same clear ValueError as the function."""
         with pytest.raises(ValueError, match=r"\(1, 4\).*\(4, 1\)"):
             MeanSquaredError()(np.zeros((1, 4)), np.zeros((4, 1)))
+
+
+def asymmetric_reference(y_true, y_pred, profit, cost):
+    """Per-sample profit/cost loss in float64 NumPy, written independently of TensorFlow."""
+    y_true = np.asarray(y_true, np.float64)
+    y_pred = np.asarray(y_pred, np.float64)
+    under = np.clip(y_true - y_pred, 0, None)  # units we failed to make
+    over = np.clip(y_pred - y_true, 0, None)  # units made in excess
+    return np.mean(profit * under + cost * over, axis=-1)
+
+
+def pinball_reference(y_true, y_pred, tau):
+    u = np.asarray(y_true, np.float64) - np.asarray(y_pred, np.float64)
+    return np.mean(np.maximum(tau * u, (tau - 1) * u), axis=-1)
+
+
+class TestAsymmetricLossFunction:
+    @pytest.mark.parametrize("profit,cost", [(99, 1), (1, 99), (1, 1), (0.3, 7.5)])
+    @pytest.mark.parametrize("shape", [(7, 1), (5, 3), (2, 3, 4)])
+    def test_matches_a_float64_reference(self, rng, profit, cost, shape):
+        """Per-sample values equal an independent NumPy computation."""
+        y_true, y_pred = rng.normal(size=shape), rng.normal(size=shape)
+        ours = asymmetric_loss(y_true, y_pred, profit=profit, cost=cost).numpy()
+        np.testing.assert_allclose(ours, asymmetric_reference(y_true, y_pred, profit, cost),
+                                   rtol=1e-12)
+
+    @pytest.mark.parametrize("profit,cost", [(99, 1), (1, 99), (2, 3)])
+    def test_is_a_scaled_pinball_loss(self, rng, profit, cost):
+        """asymmetric_loss = (profit + cost) * pinball loss at tau = profit / (profit + cost)."""
+        y_true, y_pred = rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
+        tau = profit / (profit + cost)
+        np.testing.assert_allclose(
+            asymmetric_loss(y_true, y_pred, profit=profit, cost=cost).numpy(),
+            (profit + cost) * pinball_reference(y_true, y_pred, tau), rtol=1e-12,
+        )
+
+    def test_equals_the_notes_formula(self, rng):
+        """Summed, it is the note's reduce_sum(tf.where(...)) on (n, 1) columns."""
+        y_true = rng.normal(size=(32, 1)).astype(np.float32)
+        y_pred = rng.normal(size=(32, 1)).astype(np.float32)
+        note = tf.reduce_sum(tf.where(tf.greater(y_pred, y_true), 1 * (y_pred - y_true),
+                                      99 * (y_true - y_pred)))
+        ours = tf.reduce_sum(asymmetric_loss(y_true, y_pred, profit=99, cost=1))
+        assert ours.numpy() == note.numpy()
+
+    def test_gradient_is_minus_profit_or_plus_cost(self):
+        """GradientTape gives -profit where y < y_true and +cost where y > y_true."""
+        y_true = tf.constant([[1.0, 2.0, 3.0, 4.0]])
+        y_pred = tf.Variable([[0.0, 2.5, 2.0, 5.0]])
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(asymmetric_loss(y_true, y_pred, profit=99, cost=1))
+        grad = tape.gradient(loss, y_pred).numpy()
+        np.testing.assert_allclose(grad, [[-99 / 4, 1 / 4, -99 / 4, 1 / 4]])
+
+    @pytest.mark.parametrize("name,value", [("profit", 0), ("profit", -1), ("cost", np.inf),
+                                            ("cost", np.nan), ("profit", "99"), ("cost", True)])
+    def test_bad_prices_raise_naming_argument_and_value(self, name, value):
+        """profit and cost must be finite and > 0; the message names which and its value."""
+        prices = {"profit": 99, "cost": 1, name: value}
+        with pytest.raises(ValueError, match=rf"{name} must be a finite number > 0, got"):
+            asymmetric_loss([[1.0]], [[2.0]], **prices)
+        with pytest.raises(ValueError, match=name):
+            AsymmetricLoss(**prices)
+
+    def test_shape_rules_are_those_of_mse(self):
+        """(n,) vs (n, 1) is aligned; (1, n) vs (n, 1) raises naming both shapes."""
+        flat = asymmetric_loss(np.ones(4), np.zeros((4, 1)), profit=2, cost=1).numpy()
+        np.testing.assert_allclose(flat, [2, 2, 2, 2])
+        with pytest.raises(ValueError, match=r"\(1, 4\).*\(4, 1\)"):
+            asymmetric_loss(np.ones((1, 4)), np.zeros((4, 1)), profit=2, cost=1)
+
+
+class TestAsymmetricLossClass:
+    @pytest.mark.parametrize("reduction", REDUCTIONS)
+    def test_reductions_and_weights_match_a_reference(self, rng, reduction):
+        """Keras' reductions over the per-sample values, with sample weights."""
+        y_true, y_pred = rng.normal(size=(9, 2)), rng.normal(size=(9, 2))
+        weight = rng.uniform(0.1, 2, size=9)
+        per_sample = asymmetric_reference(y_true, y_pred, 5, 2) * weight
+        expected = {
+            "sum": per_sample.sum(),
+            "sum_over_batch_size": per_sample.mean(),
+            "mean": per_sample.mean(),
+            "mean_with_sample_weight": per_sample.sum() / weight.sum(),
+        }.get(reduction, per_sample)
+        loss = AsymmetricLoss(profit=5, cost=2, reduction=reduction, dtype="float64")
+        np.testing.assert_allclose(loss(y_true, y_pred, sample_weight=weight), expected,
+                                   rtol=1e-12)
+
+    def test_config_round_trip_and_registration(self):
+        """get_config/from_config and keras serialisation rebuild the same loss."""
+        loss = AsymmetricLoss(profit=99, cost=1, reduction="sum", name="shop")
+        again = AsymmetricLoss.from_config(loss.get_config())
+        assert again.get_config() == loss.get_config()
+        restored = keras.losses.deserialize(keras.losses.serialize(loss))
+        assert isinstance(restored, AsymmetricLoss)
+        assert (restored.profit, restored.cost, restored.reduction) == (99, 1, "sum")
+
+    def test_a_compiled_model_saves_and_loads(self, tmp_path):
+        """A model compiled with it saves to .keras and loads back with the loss."""
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss=AsymmetricLoss(profit=99, cost=1))
+        model.fit(np.ones((4, 2)), np.ones((4, 1)), epochs=1, verbose=0)
+        model.save(tmp_path / "m.keras")
+        loaded = keras.models.load_model(tmp_path / "m.keras")
+        assert isinstance(loaded.loss, AsymmetricLoss)
+        assert (loaded.loss.profit, loaded.loss.cost) == (99, 1)

@@ -125,3 +125,13 @@ class TestMathToMathML:
         """A command latex2mathml cannot typeset fails the build instead of showing raw TeX."""
         with pytest.raises(ValueError, match="arg"):
             build.math_to_mathml('<span class="arithmatex">\\(\\arg\\min_w f\\)</span>')
+
+
+class TestJsonValues:
+    @pytest.mark.parametrize("value,expected", [
+        (3, 3), (0.5, 0.5), ([1.0, 2], [1.0, 2]), ((1, [2, 3]), [1, [2, 3]]),
+        ("text", "text"), (object(), None), ([1, object()], None), ([], None),
+    ])
+    def test_recorded_values(self, value, expected):
+        """Numbers, strings, small arrays and lists of numbers are recorded; others are not."""
+        assert runner._json_value(value) == expected

@@ -105,3 +105,67 @@ class TestFitLinear:
             fit_linear(x, y_, "mse", steps=1, learning_rate=0.1)
         with pytest.raises(TypeError, match="x must hold real numbers"):
             fit_linear(x.astype(np.complex64), y_, mean_squared_error, steps=1, learning_rate=0.1)
+
+
+class TestLearningRateSchedules:
+    def test_a_keras_schedule_matches_the_eager_loop(self, data):
+        """A LearningRateSchedule is called with the step, as a hand-written loop would."""
+        import keras
+
+        x, y_ = data
+        schedule = keras.optimizers.schedules.InverseTimeDecay(0.5, decay_steps=10,
+                                                               decay_rate=1.0)
+        w1 = tf.Variable(seed_weights())
+        for step in range(300):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(y_ - tf.matmul(x, w1)))
+            w1.assign_sub(schedule(step) * tape.gradient(loss, w1))
+        got, _ = fit_linear(x, y_, mean_squared_error, steps=300, learning_rate=schedule)
+        np.testing.assert_allclose(got, w1.numpy(), atol=1e-5)
+
+
+class TestExactAsymmetricFit:
+    @pytest.mark.parametrize("profit,cost", [(99, 1), (1, 99), (1, 1)])
+    def test_no_nearby_weights_do_better(self, data, profit, cost):
+        """The returned w has a loss no higher than any small perturbation of it."""
+        from lossbook.train import exact_asymmetric_fit
+
+        x, y_ = data
+        x64, y64 = x.astype(np.float64), y_.astype(np.float64)
+
+        def total(w):
+            r = y64 - x64 @ w
+            return np.sum(np.where(r > 0, profit * r, -cost * r))
+
+        w = exact_asymmetric_fit(x, y_, profit=profit, cost=cost)
+        rng = np.random.default_rng(0)
+        best = total(w)
+        for scale in (1e-2, 1e-4):
+            for _ in range(200):
+                assert total(w + rng.normal(scale=scale, size=w.shape)) >= best - 1e-12
+
+    def test_gradient_descent_with_decay_approaches_it(self, data):
+        """fit_linear with a decaying rate ends within 1e-3 of the exact minimiser."""
+        import keras
+
+        from lossbook.losses import AsymmetricLoss
+        from lossbook.train import exact_asymmetric_fit
+
+        x, y_ = data
+        decay = keras.optimizers.schedules.InverseTimeDecay(0.002, decay_steps=100,
+                                                            decay_rate=1.0)
+        w, _ = fit_linear(x, y_, AsymmetricLoss(99, 1, reduction="sum"), steps=10000,
+                          learning_rate=decay)
+        np.testing.assert_allclose(w, exact_asymmetric_fit(x, y_, profit=99, cost=1), atol=3e-3)
+
+    def test_bad_input_raises(self, data):
+        """Bad prices, shapes and sizes are named."""
+        from lossbook.train import exact_asymmetric_fit
+
+        x, y_ = data
+        with pytest.raises(ValueError, match="cost"):
+            exact_asymmetric_fit(x, y_, profit=1, cost=-1)
+        with pytest.raises(ValueError, match="shape"):
+            exact_asymmetric_fit(x, y_[:5], profit=1, cost=1)
+        with pytest.raises(ValueError, match="max_candidates"):
+            exact_asymmetric_fit(np.ones((200, 4)), np.ones(200), profit=1, cost=1)

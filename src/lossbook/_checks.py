@@ -7,6 +7,9 @@ was called, before TensorFlow's kernels see it.
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 import tensorflow as tf
 
@@ -121,3 +124,12 @@ def check_sample_weight(sample_weight, losses_shape, *, where: str) -> None:
             raise ValueError(
                 f"{where}: sample_weight must be >= 0, got a minimum of {values.min()!r}"
             )
+
+
+def positive_finite(value, name: str, where: str) -> float:
+    """Returns ``value`` as a float if it is finite and > 0; otherwise raises ``ValueError``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
+        math.isfinite(value) and value > 0
+    ):
+        raise ValueError(f"{where}: {name} must be a finite number > 0, got {value!r}")
+    return float(value)

@@ -18,9 +18,9 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-from lossbook._checks import check_sample_weight, prepare_pair
+from lossbook._checks import check_sample_weight, positive_finite, prepare_pair
 
-__all__ = ["MeanSquaredError", "mean_squared_error"]
+__all__ = ["AsymmetricLoss", "MeanSquaredError", "asymmetric_loss", "mean_squared_error"]
 
 
 def mean_squared_error(y_true, y_pred):
@@ -81,3 +81,70 @@ class MeanSquaredError(_CheckedLoss):
 
     def get_config(self):
         return {"name": self.name, "reduction": self.reduction, "dtype": self.dtype}
+
+
+def asymmetric_loss(y_true, y_pred, *, profit, cost):
+    """Profit/cost loss per sample: under-predicting costs ``profit``, over-predicting ``cost``.
+
+    Introduced in the lesson "A custom loss: profit and cost" (``custom_loss.md``). For each
+    element, ``profit * (y_true - y_pred)`` where ``y_pred < y_true`` (a sale lost) and
+    ``cost * (y_pred - y_true)`` where ``y_pred >= y_true`` (a unit wasted); then the mean
+    over the last axis, like Keras' losses. It equals ``profit + cost`` times the pinball
+    (quantile) loss at ``tau = profit / (profit + cost)``, so its minimiser is that
+    quantile of ``y_true``.
+
+    Args:
+        y_true: the known answers, shape ``(batch, ..., d)``.
+        y_pred: the predictions, the same shape (a trailing axis of 1 is aligned).
+        profit: the price of each unit predicted too few, finite and > 0.
+        cost: the price of each unit predicted too many, finite and > 0.
+
+    Returns:
+        A tensor of shape ``(batch, ...)``.
+
+    Raises:
+        ValueError: on a bad ``profit``/``cost`` or mismatched shapes.
+        TypeError: if an input is not made of real numbers.
+    """
+    where = "asymmetric_loss"
+    profit = positive_finite(profit, "profit", where)
+    cost = positive_finite(cost, "cost", where)
+    y_true, y_pred = prepare_pair(y_true, y_pred, where=where)
+    per_element = tf.where(
+        tf.greater(y_pred, y_true), cost * (y_pred - y_true), profit * (y_true - y_pred)
+    )
+    return tf.reduce_mean(per_element, axis=-1)
+
+
+@keras.saving.register_keras_serializable(package="lossbook")
+class AsymmetricLoss(_CheckedLoss):
+    """The profit/cost loss as a ``keras.losses.Loss``, for ``model.compile(loss=...)``.
+
+    Introduced in the lesson "A custom loss: profit and cost" (``custom_loss.md``).
+    See ``asymmetric_loss`` for the formula.
+
+    Args:
+        profit: the price of each unit predicted too few, finite and > 0.
+        cost: the price of each unit predicted too many, finite and > 0.
+        reduction: as in Keras; ``"sum_over_batch_size"`` by default.
+        name: the loss's name in logs.
+        dtype: the dtype of the computation; ``None`` means ``keras.backend.floatx()``.
+    """
+
+    _where = "AsymmetricLoss"
+
+    def __init__(
+        self, profit, cost, reduction="sum_over_batch_size", name="asymmetric_loss", dtype=None
+    ):
+        self.profit = positive_finite(profit, "profit", self._where)
+        self.cost = positive_finite(cost, "cost", self._where)
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+    def call(self, y_true, y_pred):
+        return asymmetric_loss(y_true, y_pred, profit=self.profit, cost=self.cost)
+
+    def get_config(self):
+        return {
+            "profit": self.profit, "cost": self.cost,
+            "name": self.name, "reduction": self.reduction, "dtype": self.dtype,
+        }

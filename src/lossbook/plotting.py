@@ -17,7 +17,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import font_manager
 
-__all__ = ["LANGUAGES", "get_language", "language", "plot_training", "set_language"]
+__all__ = [
+    "LANGUAGES", "get_language", "language", "plot_predictions", "plot_training",
+    "plot_weight_paths", "set_language",
+]
 
 LANGUAGES = ("en", "zh")
 _CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -41,6 +44,12 @@ _TEXT = {
     "weights_title": {"en": "w1 during training", "zh": "训练中 w1 的变化"},
     "loss_title": {"en": "loss during training", "zh": "训练中损失的变化"},
     "reference": {"en": "least squares", "zh": "最小二乘解"},
+    "true_sales": {"en": "actual sales y_", "zh": "真实销量 y_"},
+    "predicted": {"en": "prediction y", "zh": "预测值 y"},
+    "perfect": {"en": "prediction = sales", "zh": "预测 = 销量"},
+    "predictions_title": {"en": "predictions against the truth", "zh": "预测值与真实销量"},
+    "paths_title": {"en": "w1 during training", "zh": "训练中 w1 的变化"},
+    "exact": {"en": "exact minimiser", "zh": "精确最优解"},
 }
 
 
@@ -108,4 +117,62 @@ def plot_training(history, *, reference=None, names=None):
     ax_l.set(xlabel=_t("step"), ylabel=_t("loss"), title=_t("loss_title"))
     for ax in (ax_w, ax_l):
         ax.grid(True, alpha=0.3)
+    return fig
+
+
+def plot_predictions(y_true, predictions):
+    """Plots each model's predictions against the actual values, with the line y = y_.
+
+    Introduced in the lesson "A custom loss: profit and cost" (``custom_loss.md``).
+
+    Args:
+        y_true: the actual values, shape ``(n,)`` or ``(n, 1)``.
+        predictions: ``{label: predictions}``, each of the same length as ``y_true``.
+            Labels are shown as given, so keep them language-neutral (``"MSE"``).
+
+    Returns:
+        The Matplotlib figure.
+    """
+    y_true = np.ravel(y_true)
+    fig, ax = plt.subplots(figsize=(5.6, 4.4), layout="constrained")
+    low, high = y_true.min(), y_true.max()
+    pad = 0.05 * (high - low)
+    ax.plot([low - pad, high + pad], [low - pad, high + pad], color="0.4", linestyle="--",
+            linewidth=1, label=_t("perfect"))
+    for (label, y_pred), marker in zip(predictions.items(), "os^vD", strict=False):
+        ax.scatter(y_true, np.ravel(y_pred), s=18, marker=marker, label=label, alpha=0.8)
+    ax.set(xlabel=_t("true_sales"), ylabel=_t("predicted"), title=_t("predictions_title"))
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    return fig
+
+
+def plot_weight_paths(histories, *, exact=None, last=None):
+    """Plots ``w1[0]`` and ``w1[1]`` against the step for several ``fit_linear`` runs.
+
+    Introduced in the lesson "A custom loss: profit and cost" (``custom_loss.md``).
+
+    Args:
+        histories: ``{label: History}``, drawn in one colour each.
+        exact: optional weights of shape ``(k, 1)``, drawn as dashed lines.
+        last: if given, only the last ``last`` steps are drawn (to see the jumps).
+
+    Returns:
+        The Matplotlib figure.
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), layout="constrained", sharex=True)
+    for label, history in histories.items():
+        weights = np.asarray(history.all_weights).reshape(len(history.all_loss), -1)
+        steps = np.arange(len(weights))
+        if last:
+            steps, weights = steps[-last:], weights[-last:]
+        for i, ax in enumerate(axes):
+            ax.plot(steps, weights[:, i], linewidth=1, label=label)
+    for i, ax in enumerate(axes):
+        if exact is not None:
+            ax.axhline(np.ravel(exact)[i], color="0.2", linestyle="--", linewidth=1,
+                       label=_t("exact"))
+        ax.set(xlabel=_t("step"), ylabel=f"w1[{i}]", title=f"{_t('paths_title')}: w1[{i}]")
+        ax.grid(True, alpha=0.3)
+    axes[0].legend(fontsize="small")
     return fig

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import math
 import numbers
 
 import numpy as np
 import tensorflow as tf
 
-from lossbook._checks import as_real_tensor, shape_str
+from lossbook._checks import as_real_tensor, positive_finite, shape_str
 from lossbook.data import seed_weights
 
-__all__ = ["History", "fit_linear"]
+__all__ = ["History", "exact_asymmetric_fit", "fit_linear"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,8 +39,10 @@ def _as_scalar_loss(value):
     return value if value.shape.rank == 0 else tf.reduce_mean(value)
 
 
-def _build_loop(loss_fn, steps: int, jit_compile: bool):
+def _build_loop(loss_fn, steps: int, jit_compile: bool, schedule):
     def loop(x, y_true, w0, learning_rate):
+        if schedule:
+            learning_rate = schedule
         w = w0
         all_w = tf.TensorArray(w0.dtype, size=steps, element_shape=w0.shape)
         all_loss = tf.TensorArray(w0.dtype, size=steps, element_shape=())
@@ -51,7 +55,8 @@ def _build_loop(loss_fn, steps: int, jit_compile: bool):
                 tape.watch(w)
                 loss = _as_scalar_loss(loss_fn(y_true, tf.matmul(x, w)))
             grad = tape.gradient(loss, w)
-            w = w - learning_rate * grad
+            rate = learning_rate(i) if schedule else learning_rate
+            w = w - tf.cast(rate, w.dtype) * grad
             finite = tf.math.is_finite(loss)
             return i + 1, w, finite, all_w.write(i, w), all_loss.write(i, loss)
 
@@ -67,15 +72,15 @@ def _build_loop(loss_fn, steps: int, jit_compile: bool):
 _LOOPS: dict = {}
 
 
-def _loop_for(loss_fn, steps, jit_compile):
-    key = (id(loss_fn), steps, jit_compile)
+def _loop_for(loss_fn, steps, jit_compile, schedule):
+    key = (id(loss_fn), steps, jit_compile, id(schedule))
     cached = _LOOPS.get(key)
-    if cached is None or cached[0] is not loss_fn:
+    if cached is None or cached[0] is not loss_fn or cached[1] is not schedule:
         if len(_LOOPS) > 32:
             _LOOPS.clear()
-        cached = (loss_fn, _build_loop(loss_fn, steps, jit_compile))
+        cached = (loss_fn, schedule, _build_loop(loss_fn, steps, jit_compile, schedule))
         _LOOPS[key] = cached
-    return cached[1]
+    return cached[2]
 
 
 def fit_linear(
@@ -103,7 +108,9 @@ def fit_linear(
         loss_fn: ``loss_fn(y_true, y_pred)`` returning a scalar, or per-sample values
             that are then averaged. A ``lossbook`` or Keras loss function or object works.
         steps: number of gradient steps, > 0.
-        learning_rate: step size, finite and > 0.
+        learning_rate: step size, finite and > 0; or a schedule, ``learning_rate(step)``,
+            such as a ``keras.optimizers.schedules.LearningRateSchedule`` (introduced in
+            ``custom_loss.md``), called with the step number from 0.
         init: initial ``w``, shape ``(k, 1)``; by default the note's
             ``tf.random.normal([k, 1], stddev=1, seed=1)`` (see ``seed_weights``).
         log_every: record a row of ``History.step/weights/loss`` every this many steps.
@@ -120,11 +127,14 @@ def fit_linear(
     for name, value in (("steps", steps), ("log_every", log_every)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
             raise ValueError(f"{where}: {name} must be a positive integer, got {value!r}")
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real) or not (
-        np.isfinite(learning_rate) and learning_rate > 0
+    schedule = learning_rate if callable(learning_rate) else None
+    if schedule is None and (
+        isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real)
+        or not (np.isfinite(learning_rate) and learning_rate > 0)
     ):
         raise ValueError(
-            f"{where}: learning_rate must be a finite number > 0, got {learning_rate!r}"
+            f"{where}: learning_rate must be a finite number > 0 or a schedule, "
+            f"got {learning_rate!r}"
         )
     if not callable(loss_fn):
         raise TypeError(f"{where}: loss_fn must be callable, got {type(loss_fn).__name__}")
@@ -151,15 +161,17 @@ def fit_linear(
             f"got {shape_str(w0.shape)}"
         )
 
-    loop = _loop_for(loss_fn, int(steps), bool(jit_compile))
-    done, all_w, all_loss = loop(x, y_true, w0, tf.constant(learning_rate, dtype))
+    loop = _loop_for(loss_fn, int(steps), bool(jit_compile), schedule)
+    rate = tf.constant(0.0 if schedule else learning_rate, dtype)
+    done, all_w, all_loss = loop(x, y_true, w0, rate)
     done = int(done)
     all_w, all_loss = all_w.numpy()[:done], all_loss.numpy()[:done]
     if done < steps or not np.isfinite(all_loss[-1]):
         last_good = all_w[-2] if done > 1 else w0.numpy()
         raise FloatingPointError(
             f"{where}: the loss became {all_loss[-1]} at step {done - 1} "
-            f"(learning_rate={learning_rate:g}); the weights before that step were "
+            f"(learning_rate={learning_rate if schedule else format(learning_rate, 'g')}); "
+            "the weights before that step were "
             f"{np.array2string(last_good.ravel(), precision=4)}. "
             "Try a smaller learning_rate, or check x and y_true for NaN/inf."
         )
@@ -172,3 +184,51 @@ def fit_linear(
         all_loss=all_loss,
     )
     return all_w[-1], history
+
+
+def exact_asymmetric_fit(x, y_true, *, profit, cost, max_candidates: int = 200_000):
+    """The exact ``w`` minimising the summed profit/cost loss of ``y = x @ w``.
+
+    Introduced in the lesson "A custom loss: profit and cost" (``custom_loss.md``). The
+    loss is piecewise linear in ``w``, so a minimiser lies at a vertex: a ``w`` whose
+    predictions pass exactly through ``k`` of the ``n`` points (``k`` = number of columns
+    of ``x``). This tries every such vertex in float64, which is exact and fine for the
+    lessons' sizes (32 points, 2 or 3 weights); gradient descent should approach it.
+
+    Returns:
+        ``w`` as a float64 array of shape ``(k, 1)``.
+
+    Raises:
+        ValueError: on bad shapes, a bad ``profit``/``cost``, or more than
+            ``max_candidates`` vertices to try.
+    """
+    where = "exact_asymmetric_fit"
+    profit = positive_finite(profit, "profit", where)
+    cost = positive_finite(cost, "cost", where)
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y_true, dtype=np.float64)
+    if x.ndim != 2 or y.reshape(-1).shape[0] != x.shape[0] or y.size != x.shape[0]:
+        raise ValueError(
+            f"{where}: x must have shape (n, k) and y_true n values, got x {x.shape} "
+            f"and y_true {y.shape}"
+        )
+    y = y.reshape(-1)
+    n, k = x.shape
+    if math.comb(n, k) > max_candidates:
+        raise ValueError(
+            f"{where}: {math.comb(n, k)} vertices to try for n={n}, k={k}; "
+            f"more than max_candidates={max_candidates}"
+        )
+    best_loss, best_w = np.inf, None
+    for rows in itertools.combinations(range(n), k):
+        a = x[list(rows)]
+        if abs(np.linalg.det(a)) < 1e-12:
+            continue
+        w = np.linalg.solve(a, y[list(rows)])
+        residual = y - x @ w
+        loss = np.sum(np.where(residual > 0, profit * residual, -cost * residual))
+        if loss < best_loss:
+            best_loss, best_w = loss, w
+    if best_w is None:
+        raise ValueError(f"{where}: x has rank < {k}; no unique fit")
+    return best_w.reshape(k, 1)

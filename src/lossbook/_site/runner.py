@@ -73,6 +73,9 @@ def _json_value(value):
         return value.item()
     if isinstance(value, np.ndarray) and value.dtype.kind in "fiu" and value.size <= 64:
         return value.tolist()
+    if isinstance(value, (list, tuple)) and 0 < len(value) <= 64:
+        items = [_json_value(item) for item in value]
+        return items if all(item is not None for item in items) else None
     return None
 
 
