@@ -1,7 +1,7 @@
 """Solutions to the exercises of the custom-loss lesson.
 
-Lesson: custom_loss.md, section "Exercises". Shows: PROFIT = COST predicts the median;
-PROFIT/COST = 9 predicts the 90% quantile; the gradient is -PROFIT or +COST.
+Lesson: custom_loss.md, section "Exercises". Shows: PROFIT = COST predicts the
+median; PROFIT/COST = 9 predicts the 90% quantile; the gradient is -PROFIT or +COST.
 """
 
 # --8<-- [start:ex1]
@@ -14,22 +14,30 @@ from lossbook.train import fit_linear
 
 x, y_ = yogurt_sales()
 x_b = np.hstack([x, np.ones((len(x), 1), np.float32)])
-decay = keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=100, decay_rate=1.0)
+decay = keras.optimizers.schedules.InverseTimeDecay(
+    0.01, decay_steps=100, decay_rate=1.0
+)
 
 
 def fraction_under(profit, cost):
-    w, _ = fit_linear(x_b, y_, AsymmetricLoss(profit, cost), steps=100_000, learning_rate=decay)
+    w, _ = fit_linear(
+        x_b, y_, AsymmetricLoss(profit, cost), steps=100_000, learning_rate=decay
+    )
     residual = y_.ravel() - (x_b @ w).ravel()
     return np.mean(residual > 1e-4), np.mean(np.abs(residual) <= 1e-4)
 
 
 under, on = fraction_under(1, 1)
-print(f"PROFIT = COST: under-predicted {under:.3f}, on the line {on:.3f} (median: 0.5)")
+print(
+    f"PROFIT = COST: short on {under:.3f} of days, exact on {on:.3f} (median: 0.5)"
+)
 # --8<-- [end:ex1]
 
 # --8<-- [start:ex2]
 under, on = fraction_under(9, 1)
-print(f"PROFIT=9, COST=1 (tau = 0.9): under-predicted {under:.3f}, on the line {on:.3f}")
+print(
+    f"PROFIT=9, COST=1 (tau = 0.9): short on {under:.3f} of days, exact on {on:.3f}"
+)
 # --8<-- [end:ex2]
 
 # --8<-- [start:ex3]

@@ -1,7 +1,8 @@
 """The profit/cost loss as a drop-in Keras loss: model.compile + model.fit.
 
 Lesson: custom_loss.md. Shows: a one-Dense-layer model compiled with
-lossbook.losses.AsymmetricLoss reaches the exact minimiser, and saves to .keras and back.
+lossbook.losses.AsymmetricLoss reaches the exact minimiser, and saves to .keras and
+back.
 """
 
 # --8<-- [start:keras]
@@ -18,20 +19,28 @@ from lossbook.train import exact_asymmetric_fit
 
 x, y_ = yogurt_sales()
 keras.utils.set_random_seed(1)
-model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])  # y = x @ w + b
-decay = keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=100, decay_rate=1.0)
+model = keras.Sequential(
+    [keras.Input(shape=(2,)), keras.layers.Dense(1)]
+)  # y = x @ w + b
+decay = keras.optimizers.schedules.InverseTimeDecay(
+    0.01, decay_steps=100, decay_rate=1.0
+)
 model.compile(
     optimizer=keras.optimizers.SGD(learning_rate=decay),
     loss=AsymmetricLoss(profit=99, cost=1),
     steps_per_execution=1000,  # run 1000 steps per call: fast on 32 samples
     jit_compile=True,
 )
-every_day = tf.data.Dataset.from_tensors((x, y_)).repeat()  # each step sees all 32 days
+every_day = tf.data.Dataset.from_tensors(
+    (x, y_)
+).repeat()  # each step sees all 32 days
 model.fit(every_day, epochs=1, steps_per_epoch=100_000, shuffle=False, verbose=0)
 
 kernel, bias = model.layers[0].get_weights()
 w_keras = np.vstack([kernel, bias[:, None]])
-w_exact = exact_asymmetric_fit(np.hstack([x, np.ones((32, 1))]), y_, profit=99, cost=1)
+w_exact = exact_asymmetric_fit(
+    np.hstack([x, np.ones((32, 1))]), y_, profit=99, cost=1
+)
 keras_gap = float(np.max(np.abs(w_keras - w_exact)))
 print("Keras:", w_keras.ravel())
 print("exact:", w_exact.ravel())

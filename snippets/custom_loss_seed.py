@@ -1,7 +1,8 @@
 """The study note's profit/cost experiment: COST=1, PROFIT=99, 10000 eager steps.
 
-Lesson: custom_loss.md. Shows: the note's loss with tf.where, trained by GradientTape on
-the yogurt data from the same starting weights as the MSE lesson; w1 ends above [1, 1].
+Lesson: custom_loss.md. Shows: the note's loss with tf.where, trained by
+GradientTape on the yogurt data from the same starting weights as the MSE lesson; w1
+ends above [1, 1].
 """
 
 # --8<-- [start:train]
@@ -10,7 +11,9 @@ import tensorflow as tf
 from lossbook.data import seed_weights, yogurt_sales
 
 COST = 1  # a yogurt made but not sold loses its cost: 1 yuan
-PROFIT = 99  # a yogurt we could have sold but did not make loses its profit: 99 yuan
+PROFIT = (
+    99  # a yogurt we could have sold but did not make loses its profit: 99 yuan
+)
 
 x, y_ = yogurt_sales()  # the same 32 days as in the MSE lesson
 w1 = tf.Variable(seed_weights())  # = tf.random.normal([2, 1], stddev=1, seed=1)
@@ -20,7 +23,9 @@ lr = 0.002
 for step in range(steps):
     with tf.GradientTape() as tape:
         y = tf.matmul(x, w1)
-        loss = tf.reduce_sum(tf.where(tf.greater(y, y_), COST * (y - y_), PROFIT * (y_ - y)))
+        loss = tf.reduce_sum(
+            tf.where(tf.greater(y, y_), COST * (y - y_), PROFIT * (y_ - y))
+        )
     grads = tape.gradient(loss, w1)
     w1.assign_sub(lr * grads)
     if step % 500 == 0:
@@ -38,14 +43,21 @@ from lossbook.losses import AsymmetricLoss, asymmetric_loss
 from lossbook.train import fit_linear
 
 y = tf.matmul(x, w1)
-by_hand = tf.reduce_sum(tf.where(tf.greater(y, y_), COST * (y - y_), PROFIT * (y_ - y)))
+by_hand = tf.reduce_sum(
+    tf.where(tf.greater(y, y_), COST * (y - y_), PROFIT * (y_ - y))
+)
 per_day = asymmetric_loss(y_, y, profit=PROFIT, cost=COST)  # one value per day
 summed = AsymmetricLoss(profit=PROFIT, cost=COST, reduction="sum")(y_, y)
 print("by hand:", by_hand.numpy(), " lossbook, summed:", summed.numpy())
 print("first 4 days:", per_day.numpy()[:4])
 
-w_fast, _ = fit_linear(x, y_, AsymmetricLoss(PROFIT, COST, reduction="sum"),
-                       steps=10000, learning_rate=0.002)
+w_fast, _ = fit_linear(
+    x,
+    y_,
+    AsymmetricLoss(PROFIT, COST, reduction="sum"),
+    steps=10000,
+    learning_rate=0.002,
+)
 note_diff = float(np.max(np.abs(w_fast - w_note)))
 print("fit_linear w1:", w_fast.ravel(), f" largest difference: {note_diff:.1e}")
 # --8<-- [end:same_loss]

@@ -1,7 +1,7 @@
 """Solutions to the exercises of the mean squared error lesson.
 
-Lesson: mse.md, section "Exercises". Shows: MSE by hand, the gradient formula checked
-against GradientTape, and the largest learning rate that still converges.
+Lesson: mse.md, section "Exercises". Shows: MSE by hand, the gradient formula
+checked against GradientTape, and the largest learning rate that still converges.
 """
 
 # --8<-- [start:ex1]
@@ -41,8 +41,12 @@ lr_ratio = lr_max / 0.002
 print(f"largest stable learning rate: {lr_max:.3f}")
 print(f"that is {lr_ratio:.0f} times the note's 0.002")
 
-w_ok, _ = fit_linear(x, y_, mean_squared_error, steps=2000, learning_rate=0.9 * lr_max)
-w_lstsq, *_ = np.linalg.lstsq(x.astype(np.float64), y_.astype(np.float64), rcond=None)
+w_ok, _ = fit_linear(
+    x, y_, mean_squared_error, steps=2000, learning_rate=0.9 * lr_max
+)
+w_lstsq, *_ = np.linalg.lstsq(
+    x.astype(np.float64), y_.astype(np.float64), rcond=None
+)
 print("0.9 x lr_max, final w1:", w_ok.ravel())
 print(f"difference from least squares: {np.max(np.abs(w_ok - w_lstsq)):.1e}")
 try:

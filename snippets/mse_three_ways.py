@@ -1,8 +1,9 @@
-"""One mean squared error computed three ways, and the shape trap of the hand-written one.
+"""One mean squared error computed three ways, and the shape trap of the hand-
+written one.
 
 Lesson: mse.md. Shows: ``tf.reduce_mean(tf.square(...))``, ``lossbook`` and
-``tf.keras.losses`` agree; ``(n,)`` against ``(n, 1)`` broadcasts to ``(n, n)`` by hand;
-NaN propagates through all three.
+``tf.keras.losses`` agree; ``(n,)`` against ``(n, 1)`` broadcasts to ``(n, n)`` by
+hand; NaN propagates through all three.
 """
 
 # --8<-- [start:inputs]
@@ -59,7 +60,7 @@ except ValueError as err:
 
 # --8<-- [start:nan]
 y_bad = tf.constant([[3.0], [np.nan], [2.5], [7.0]])
-# tf.keras.losses calls the function `mse`; only `keras.losses` has `mean_squared_error`.
+# tf.keras.losses calls it `mse`; only `keras.losses` has `mean_squared_error`.
 print("keras:   ", tf.keras.losses.mse(y_bad, y_pred).numpy())
 print("lossbook:", lossbook.losses.mean_squared_error(y_bad, y_pred).numpy())
 # --8<-- [end:nan]

@@ -1,8 +1,9 @@
-"""Mean squared error on the yogurt-sales data: the study note's experiment, and more.
+"""Mean squared error on the yogurt-sales data: the study note's experiment, and
+more.
 
 Lesson: mse.md. Shows: the note's GradientTape loop (15000 steps, lr 0.002), the
-least-squares answer on the same data, the compiled loop of ``lossbook.train``, and a
-figure of the weights and the loss during training.
+least-squares answer on the same data, the compiled loop of ``lossbook.train``, and
+a figure of the weights and the loss during training.
 """
 
 # --8<-- [start:data]
@@ -60,8 +61,13 @@ from lossbook.losses import mean_squared_error
 from lossbook.train import fit_linear
 
 w_fast, history = fit_linear(
-    x, y_, mean_squared_error,
-    steps=15000, learning_rate=0.002, init=w_init, log_every=500,
+    x,
+    y_,
+    mean_squared_error,
+    steps=15000,
+    learning_rate=0.002,
+    init=w_init,
+    log_every=500,
 )
 fit_diff = float(np.max(np.abs(w_fast - w_gd)))
 print("fit_linear w1:", w_fast.ravel())
