@@ -75,5 +75,5 @@ error_decay = float(
 # --8<-- [start:jumps_figure]
 from lossbook.plotting import plot_weight_paths
 
-fig = plot_weight_paths(histories, exact=w_exact, last=2000)
+fig = plot_weight_paths(histories, exact=w_exact, last=300)
 # --8<-- [end:jumps_figure]
