@@ -19,7 +19,7 @@ from matplotlib import font_manager
 
 __all__ = [
     "LANGUAGES", "get_language", "language", "plot_predictions", "plot_training",
-    "plot_weight_paths", "set_language",
+    "plot_gradient_magnitudes", "plot_neg_log", "plot_weight_paths", "set_language",
 ]
 
 LANGUAGES = ("en", "zh")
@@ -50,6 +50,14 @@ _TEXT = {
     "predictions_title": {"en": "predictions against the truth", "zh": "预测值与真实销量"},
     "paths_title": {"en": "w1 during training", "zh": "训练中 w1 的变化"},
     "exact": {"en": "exact minimiser", "zh": "精确最优解"},
+    "prob_true": {"en": "predicted probability of the true class", "zh": "预测给正确类别的概率"},
+    "neg_log": {"en": "cross-entropy −ln p", "zh": "交叉熵 −ln p"},
+    "neg_log_title": {"en": "the loss grows without bound as p → 0",
+                      "zh": "p → 0 时损失无限增大"},
+    "grad": {"en": "|gradient| w.r.t. the true class's logit",
+             "zh": "对正确类别 logit 的梯度绝对值"},
+    "grad_title": {"en": "how hard each loss pushes a wrong prediction",
+                   "zh": "预测错得越离谱,哪个损失推得越用力"},
 }
 
 
@@ -175,4 +183,50 @@ def plot_weight_paths(histories, *, exact=None, last=None):
         ax.set(xlabel=_t("step"), ylabel=f"w1[{i}]", title=f"{_t('paths_title')}: w1[{i}]")
         ax.grid(True, alpha=0.3)
     axes[0].legend(fontsize="small")
+    return fig
+
+
+def plot_neg_log(marks):
+    """Plots ``-ln p`` for p in (0, 1] and marks the given predictions on it.
+
+    Introduced in the lesson "Cross-entropy" (``cross_entropy.md``).
+
+    Args:
+        marks: ``{label: p}``, the probabilities given to the true class.
+
+    Returns:
+        The Matplotlib figure.
+    """
+    p = np.linspace(0.005, 1, 400)
+    fig, ax = plt.subplots(figsize=(5.6, 3.8), layout="constrained")
+    ax.plot(p, -np.log(p), color="tab:blue")
+    for label, value in marks.items():
+        ax.plot([value], [-np.log(value)], "o", color="tab:red")
+        ax.annotate(f"{label}: −ln {value:g} = {-np.log(value):.3f}", (value, -np.log(value)),
+                    textcoords="offset points", xytext=(8, 8), fontsize="small")
+    ax.set(xlabel=_t("prob_true"), ylabel=_t("neg_log"), title=_t("neg_log_title"),
+           ylim=(0, 5.5))
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
+def plot_gradient_magnitudes(p, curves):
+    """Plots gradient magnitudes against the probability given to the true class.
+
+    Introduced in the lesson "Cross-entropy" (``cross_entropy.md``).
+
+    Args:
+        p: the probabilities of the true class (x axis, drawn on a log scale).
+        curves: ``{label: |gradient|}``, one array per loss, the same length as ``p``.
+
+    Returns:
+        The Matplotlib figure.
+    """
+    fig, ax = plt.subplots(figsize=(5.6, 3.8), layout="constrained")
+    for label, values in curves.items():
+        ax.plot(p, values, label=label)
+    ax.set_xscale("log")
+    ax.set(xlabel=_t("prob_true"), ylabel=_t("grad"), title=_t("grad_title"))
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
     return fig
