@@ -131,3 +131,71 @@ def test_search_index_segments_chinese(built_site):
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     text = " ".join(doc["text"] + doc["title"] for doc in index["docs"])
     assert "\u200b" in text and "均方误差" in text
+
+
+def test_site_meta_override_tracks_material():
+    """docs/overrides/main.html is Material's site_meta block minus the alternate links."""
+    import material
+
+    base = (Path(material.__file__).parent / "templates" / "base.html").read_text()
+    start = base.index("{% block site_meta %}")
+    block = base[start: base.index("{% endblock %}", start)]
+    block = re.sub(r"\n\s*\{% if config\.extra\.alternate is iterable %\}.*?\{% endif %\}",
+                   "", block, count=1, flags=re.S)
+    ours = (ROOT / "docs" / "overrides" / "main.html").read_text()
+    start = ours.index("{% block site_meta %}")
+    ours = ours[start: ours.index("{% endblock %}", start)]
+    assert ours.split() == block.split(), (
+        "Material's site_meta block changed: update docs/overrides/main.html to match it"
+    )
+
+
+def test_head_has_no_alternate_links(pages):
+    """No <link rel=alternate>: Material's script would reroute the switcher to a home page."""
+    for lang, page, path in pages:
+        links = [a for tag, a in elements(path) if tag == "link" and a.get("rel") == "alternate"]
+        assert not links, f"{lang}/{page}: {links}"
+
+
+class Ids(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+
+
+def test_no_broken_internal_link_or_anchor(built_site):
+    """Every internal link of every built page leads to a file, and its #anchor exists."""
+    parsed = {}
+
+    def parse(path):
+        if path not in parsed:
+            parser = Ids()
+            parser.feed(path.read_text(encoding="utf-8"))
+            parsed[path] = parser
+        return parsed[path]
+
+    broken = []
+    for path in sorted(built_site.rglob("*.html")):
+        if path.name == "404.html":
+            continue  # served at any depth: its links are absolute from the site root
+        for href in parse(path).links:
+            url = urlparse(href)
+            if url.scheme or url.netloc or href.startswith("mailto:"):
+                continue
+            target = (path.parent / url.path).resolve() if url.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{path.relative_to(built_site)}: {href}")
+                continue
+            if url.fragment and target.suffix == ".html":
+                if url.fragment not in parse(target).ids:
+                    broken.append(f"{path.relative_to(built_site)}: {href} (no such anchor)")
+    assert not broken, "\n".join(broken)

@@ -56,8 +56,8 @@ _TEXT = {
                       "zh": "p → 0 时损失无限增大"},
     "grad": {"en": "|gradient| w.r.t. the true class's logit",
              "zh": "对正确类别 logit 的梯度绝对值"},
-    "grad_title": {"en": "how hard each loss pushes a wrong prediction",
-                   "zh": "预测错得越离谱,哪个损失推得越用力"},
+    "grad_title": {"en": "gradient left as the prediction gets worse",
+                   "zh": "预测越错,梯度还剩多少"},
 }
 
 
