@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from conftest import LANGS, ROOT
+from conftest import LANGS, ROOT, TEST_REPOSITORY
 
 PAGES = sorted(p.relative_to(ROOT / "docs" / "zh") for p in (ROOT / "docs" / "zh").rglob("*.md"))
 
@@ -199,3 +199,27 @@ def test_no_broken_internal_link_or_anchor(built_site):
                 if url.fragment not in parse(target).ids:
                     broken.append(f"{path.relative_to(built_site)}: {href} (no such anchor)")
     assert not broken, "\n".join(broken)
+
+
+def test_every_lesson_states_its_versions_and_run_date(pages):
+    """Pages that show outputs say which TensorFlow, Keras and Python made them, and when."""
+    import platform
+
+    import keras
+    import tensorflow as tf
+
+    for lang, page, path in pages:
+        stamps = [a for tag, a in elements(path) if tag == "p" and
+                  "lossbook-stamp" in a.get("class", "")]
+        html = path.read_text(encoding="utf-8")
+        assert len(stamps) == 1, f"{lang}/{page}: {len(stamps)} version stamps"
+        for version in (tf.__version__, keras.__version__, platform.python_version()):
+            assert version in html, f"{lang}/{page}: {version} missing from the stamp"
+
+
+def test_edit_links_lead_to_the_page_source(pages):
+    """"Edit this page" opens the page's own Markdown file in its language folder."""
+    for lang, page, path in pages:
+        edits = [a["href"] for tag, a in elements(path) if tag == "a" and a.get("rel") == "edit"]
+        expected = f"https://github.com/{TEST_REPOSITORY}/edit/main/docs/{lang}/{page}"
+        assert edits == [expected], f"{lang}/{page}: {edits}"

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -32,6 +33,13 @@ def _settings(config):
 
 def on_config(config):
     build.ensure_runs(ROOT / "snippets", RUN_DIR, ROOT / "src" / "lossbook", log=log.info)
+    # "Edit this page" needs the GitHub repository: GITHUB_REPOSITORY in GitHub Actions,
+    # or LOSSBOOK_REPOSITORY=owner/name. Without it the link is left out, never guessed.
+    # repo_url stays unset: Material would call api.github.com from every page for it.
+    repository = os.environ.get("LOSSBOOK_REPOSITORY") or os.environ.get("GITHUB_REPOSITORY")
+    if repository:
+        lang = _settings(config)["lang"]
+        config.edit_uri = f"https://github.com/{repository}/edit/main/docs/{lang}/"
     return config
 
 
@@ -44,7 +52,9 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    return build.substitute_values(markdown, RUN_DIR, where=page.file.src_uri)
+    where = page.file.src_uri
+    markdown = build.version_stamp(markdown, RUN_DIR, _settings(config)["lang"], where=where)
+    return build.substitute_values(markdown, RUN_DIR, where=where)
 
 
 def on_page_content(html, page, config, files):

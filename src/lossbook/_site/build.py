@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lossbook._site.runner import VALUES_FILE
+from lossbook._site.runner import META_FILE, VALUES_FILE
 
 KEY_FILE = ".key"
 RUNNER_VERSION = "1"
@@ -131,3 +131,39 @@ def math_to_mathml(page_html: str) -> str:
         return f'<span class="arithmatex">{mathml}</span>'
 
     return MATH_RE.sub(replace, page_html)
+
+
+INCLUDE_RE = re.compile(r'^\s*-{1,}8<-{1,}\s+"(?P<snippet>[^"/:]+)\.py(?::[^"]*)?"\s*$', re.M)
+STAMP = {
+    "zh": "本页经 TensorFlow {tensorflow}(Keras {keras}、NumPy {numpy}、Python {python})"
+          "于 {date} 实际运行验证:页面上的输出和图都来自这次运行。",
+    "en": "Verified with TensorFlow {tensorflow} (Keras {keras}, NumPy {numpy}, "
+          "Python {python}) on {date}: every output and figure on this page comes from "
+          "that run.",
+}
+
+
+def version_stamp(markdown: str, out_dir: Path, lang: str, where: str = "page") -> str:
+    """Adds, under the page's title, the versions and the day its outputs were made.
+
+    The facts come from ``meta.json`` of each snippet the page includes, written when the
+    snippet ran; a page that includes no snippet is left as it is.
+    """
+    snippets = sorted(set(INCLUDE_RE.findall(markdown)))
+    if not snippets:
+        return markdown
+    metas = []
+    for name in snippets:
+        path = out_dir / name / META_FILE
+        if not path.exists():
+            raise KeyError(f"{where}: snippets/{name}.py has no recorded run")
+        metas.append(json.loads(path.read_text(encoding="utf-8")))
+    versions = {tuple((k, v) for k, v in m.items() if k != "date") for m in metas}
+    if len(versions) != 1:
+        raise ValueError(f"{where}: its snippets ran with different versions: {versions}")
+    facts = dict(next(iter(versions)), date=max(m["date"] for m in metas))
+    stamp = STAMP[lang].format(**facts) + "\n{ .lossbook-stamp }"
+    title = re.search(r"^# .*$", markdown, re.M)
+    if title is None:
+        raise ValueError(f"{where}: a lesson page needs a '# ' title for its version stamp")
+    return markdown[: title.end()] + "\n\n" + stamp + "\n" + markdown[title.end():]

@@ -33,6 +33,7 @@ SECTION_RE = re.compile(
     re.IGNORECASE,
 )
 VALUES_FILE = "values.json"
+META_FILE = "meta.json"
 
 
 def split_sections(text: str, filename: str = "<snippet>"):
@@ -135,7 +136,26 @@ def run_snippet(path: Path, out_dir: Path, languages=("zh", "en")) -> dict:
     (target / VALUES_FILE).write_text(
         json.dumps(values, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8"
     )
+    (target / META_FILE).write_text(json.dumps(run_metadata(), indent=1), encoding="utf-8")
     return {"snippet": path.name, "files": written}
+
+
+def run_metadata() -> dict:
+    """What produced the outputs: the versions that matter, and the day of the run."""
+    import datetime
+    import platform
+
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    return {
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "date": datetime.date.today().isoformat(),
+    }
 
 
 def main(argv=None) -> int:
