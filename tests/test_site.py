@@ -12,7 +12,7 @@ import pytest
 
 from conftest import LANGS, ROOT, TEST_REPOSITORY
 
-PAGES = sorted(p.relative_to(ROOT / "docs" / "zh") for p in (ROOT / "docs" / "zh").rglob("*.md"))
+PAGES = sorted(p.relative_to(ROOT / "docs" / "zh") for p in (ROOT / "docs" / "zh").glob("*.md"))
 
 
 def html_path(site: Path, lang: str, page: Path) -> Path:
@@ -223,3 +223,64 @@ def test_edit_links_lead_to_the_page_source(pages):
         edits = [a["href"] for tag, a in elements(path) if tag == "a" and a.get("rel") == "edit"]
         expected = f"https://github.com/{TEST_REPOSITORY}/edit/main/docs/{lang}/{page}"
         assert edits == [expected], f"{lang}/{page}: {edits}"
+
+
+LESSONS = [page for page in PAGES if page.name != "index.md"]
+
+
+def _notebook(lang, page):
+    import nbformat
+
+    return nbformat.read(ROOT / "docs" / lang / "notebooks" / f"{page.stem}.ipynb",
+                         as_version=4)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", LESSONS, ids=str)
+def test_every_lesson_has_a_rendered_executed_notebook(built_site, lang, page):
+    """The notebook page renders as a notebook, and the .ipynb and .py can be downloaded."""
+    root = built_site if lang == "zh" else built_site / "en"
+    rendered = root / "notebooks" / page.stem / "index.html"
+    assert rendered.exists(), f"{lang}: no notebook page for {page}"
+    html = rendered.read_text(encoding="utf-8")
+    for marker in ("jp-Notebook", "jp-CodeCell", "jp-OutputArea-output"):
+        assert marker in html, f"{lang}/{page}: notebook page lacks {marker}"
+    text = re.sub(r"<(script|style|code|pre)[^>]*>.*?</\1>|<[^>]+>", "", html, flags=re.S)
+    assert "$$" not in text and "\\frac" not in text, f"{lang}/{page}: raw TeX"
+    assert (root / "notebooks" / "download" / f"{page.stem}.ipynb").exists()
+    script = root / "notebooks" / f"{page.stem}.py"
+    compile(script.read_text(encoding="utf-8"), str(script), "exec")
+    nb = _notebook(lang, page)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if "google.colab" not in cell.source:  # the Colab install cell is never run here
+            assert cell.execution_count, f"{lang}/{page}: a code cell was not run"
+        for output in cell.outputs:
+            assert output.output_type != "error", f"{lang}/{page}: {output.get('ename')}"
+            assert output.get("name") != "stderr", f"{lang}/{page}: {output['text'][:200]}"
+
+
+@pytest.mark.parametrize("page", LESSONS, ids=str)
+def test_notebooks_match_their_pages_in_both_languages(page, built_site):
+    """zh and en notebooks hold the same code and figures, and the code is the page's."""
+    cells = {}
+    for lang in LANGS:
+        nb = _notebook(lang, page)
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        figures = sum("image/png" in o.get("data", {}) for c in nb.cells
+                      if c.cell_type == "code" for o in c.outputs)
+        cells[lang] = (code, figures)
+        page_code = (ROOT / "docs" / lang / page).read_text(encoding="utf-8")
+        shown = len(re.findall(r"^\s*```python\s*$", page_code, re.M))
+        setup = [c for c in code if "set_language(" in c or "google.colab" in c]
+        assert len(code) - len(setup) == shown, (
+            f"{lang}/{page}: {len(code) - len(setup)} code cells for {shown} code blocks"
+        )
+    zh_code, zh_figures = cells["zh"]
+    en_code, en_figures = cells["en"]
+    assert [c for c in zh_code if "set_language" not in c] == \
+        [c for c in en_code if "set_language" not in c]
+    assert zh_figures == en_figures
+    page_figures = len(re.findall(r"!\[", (ROOT / "docs/zh" / page).read_text()))
+    assert zh_figures == page_figures, f"{page}: {zh_figures} figures, {page_figures} on the page"

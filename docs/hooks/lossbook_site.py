@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from mkdocs.structure.files import File  # noqa: E402
 
-from lossbook._site import build  # noqa: E402
+from lossbook._site import build, notebooks  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.lossbook")
 RUN_DIR = ROOT / "build" / "run"
@@ -36,11 +36,40 @@ def on_config(config):
     # "Edit this page" needs the GitHub repository: GITHUB_REPOSITORY in GitHub Actions,
     # or LOSSBOOK_REPOSITORY=owner/name. Without it the link is left out, never guessed.
     # repo_url stays unset: Material would call api.github.com from every page for it.
-    repository = os.environ.get("LOSSBOOK_REPOSITORY") or os.environ.get("GITHUB_REPOSITORY")
+    repository = _repository()
+    lang = _settings(config)["lang"]
     if repository:
-        lang = _settings(config)["lang"]
         config.edit_uri = f"https://github.com/{repository}/edit/main/docs/{lang}/"
+    # The first build makes every language's notebooks at once, one process each.
+    docs_dirs = {lang: Path(config.docs_dir)}
+    for config_file in _settings(config).get("also_build", []):
+        from mkdocs.config import load_config
+
+        other = load_config(str(ROOT / config_file))
+        docs_dirs[_settings(other)["lang"]] = Path(other.docs_dir)
+    notebooks.ensure_notebooks(
+        docs_dirs, ROOT / "build" / "notebooks", ROOT / "src" / "lossbook",
+        _expander(config), RUN_DIR, repository, log=log.info,
+    )
     return config
+
+
+def _repository():
+    return os.environ.get("LOSSBOOK_REPOSITORY") or os.environ.get("GITHUB_REPOSITORY")
+
+
+def _expander(config):
+    """Expands --8<-- lines with this build's own pymdownx.snippets settings."""
+    import markdown
+
+    settings = config.mdx_configs["pymdownx.snippets"]
+
+    def expand(code):
+        md = markdown.Markdown(extensions=["pymdownx.snippets"],
+                               extension_configs={"pymdownx.snippets": settings})
+        return "\n".join(md.preprocessors["snippet"].run(code.splitlines()))
+
+    return expand
 
 
 def on_files(files, config):
@@ -53,12 +82,22 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     where = page.file.src_uri
-    markdown = build.version_stamp(markdown, RUN_DIR, _settings(config)["lang"], where=where)
+    lang = _settings(config)["lang"]
+    markdown = build.version_stamp(markdown, RUN_DIR, lang, where=where)
+    notebook = Path(config.docs_dir) / "notebooks" / f"{Path(where).stem}.py"
+    if not where.startswith("notebooks/") and notebook.exists():
+        markdown = build.notebook_links(markdown, Path(where).stem, lang, _repository())
     return build.substitute_values(markdown, RUN_DIR, where=where)
 
 
 def on_page_content(html, page, config, files):
     return build.math_to_mathml(html)
+
+
+def on_post_page(output, page, config):
+    if page.file.src_uri.startswith("notebooks/"):
+        return build.notebook_page_offline(output)
+    return output
 
 
 def on_post_build(config):

@@ -36,10 +36,10 @@ def seed_weights(shape=(2, 1), stddev: float = 1.0, seed: int = 1) -> np.ndarray
 
     Introduced in the lesson "Mean squared error" (``mse.md``). In eager mode an op seed
     alone does not fix the value: a second call in the same process draws the next
-    numbers. Drawing inside a fresh graph reproduces the first call, whatever ran before.
+    numbers. Drawing in a fresh graph reproduces the first call, whatever ran before.
     """
 
-    def draw():
-        return tf.random.normal(shape, stddev=stddev, seed=seed)
-
-    return tf.function(draw, autograph=False)().numpy()
+    with tf.Graph().as_default():
+        draw = tf.random.normal(shape, stddev=stddev, seed=seed)
+        with tf.compat.v1.Session() as session:
+            return session.run(draw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import math
@@ -70,6 +71,19 @@ def _build_loop(loss_fn, steps: int, jit_compile: bool, schedule):
 
 
 _LOOPS: dict = {}
+
+
+@contextlib.contextmanager
+def _quiet_retracing():
+    # Each new loss or step count is a new compiled loop by design; TensorFlow's
+    # "triggered tf.function retracing" warning after a few of them is not news here.
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _loop_for(loss_fn, steps, jit_compile, schedule):
@@ -163,7 +177,8 @@ def fit_linear(
 
     loop = _loop_for(loss_fn, int(steps), bool(jit_compile), schedule)
     rate = tf.constant(0.0 if schedule else learning_rate, dtype)
-    done, all_w, all_loss = loop(x, y_true, w0, rate)
+    with _quiet_retracing():
+        done, all_w, all_loss = loop(x, y_true, w0, rate)
     done = int(done)
     all_w, all_loss = all_w.numpy()[:done], all_loss.numpy()[:done]
     if done < steps or not np.isfinite(all_loss[-1]):

@@ -167,3 +167,56 @@ def version_stamp(markdown: str, out_dir: Path, lang: str, where: str = "page") 
     if title is None:
         raise ValueError(f"{where}: a lesson page needs a '# ' title for its version stamp")
     return markdown[: title.end()] + "\n\n" + stamp + "\n" + markdown[title.end():]
+
+
+NOTEBOOK_LINKS = {
+    "zh": "[:material-notebook-outline: 运行后的笔记本](notebooks/{stem}.ipynb) · "
+          "[下载 .ipynb](notebooks/download/{stem}.ipynb) · [下载 .py](notebooks/{stem}.py)",
+    "en": "[:material-notebook-outline: The notebook, run](notebooks/{stem}.ipynb) · "
+          "[Download .ipynb](notebooks/download/{stem}.ipynb) · "
+          "[Download .py](notebooks/{stem}.py)",
+}
+COLAB = {"zh": "在 Colab 中打开", "en": "Open in Colab"}
+# The CI's site job pushes the executed notebooks to this branch for Colab to open.
+NOTEBOOK_BRANCH = "notebooks"
+
+
+def notebook_links(markdown: str, stem: str, lang: str, repository: str | None) -> str:
+    """Adds, under the version stamp (or the title), links to the lesson's notebook."""
+    links = NOTEBOOK_LINKS[lang].format(stem=stem)
+    if repository:
+        url = (f"https://colab.research.google.com/github/{repository}/blob/"
+               f"{NOTEBOOK_BRANCH}/{lang}/{stem}.ipynb")
+        links += f" · [{COLAB[lang]}]({url})"
+    links += "\n{ .lossbook-notebooks }"
+    anchor = re.search(r"^\{ \.lossbook-stamp \}$", markdown, re.M) or re.search(
+        r"^# .*$", markdown, re.M)
+    return markdown[: anchor.end()] + "\n\n" + links + "\n" + markdown[anchor.end():]
+
+
+NB_SCRIPT_RE = re.compile(
+    r'<script[^>]*(?:src="https?://[^"]*"|type="text/x-mathjax-config")[^>]*>.*?</script>'
+    r'|<script[^>]*>(?:(?!</script>).)*?https://cdn(?:(?!</script>).)*</script>',
+    re.S,
+)
+NB_MARKDOWN_RE = re.compile(r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"'
+                            r'[^>]*>)(.*?)(</div>)', re.S)
+DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
+INLINE_RE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$", re.S)
+
+
+def notebook_page_offline(page_html: str) -> str:
+    """Makes a mkdocs-jupyter page need no other host: drops its MathJax/RequireJS scripts
+    from CDNs and typesets the markdown cells' math as MathML, like the lesson pages."""
+    from latex2mathml.converter import convert
+
+    page_html = NB_SCRIPT_RE.sub("", page_html)
+
+    def typeset(match):
+        body = DISPLAY_RE.sub(lambda m: '<div class="arithmatex">' + convert(
+            html.unescape(m[1]).strip(), display="block") + "</div>", match[2])
+        body = INLINE_RE.sub(lambda m: '<span class="arithmatex">' + convert(
+            html.unescape(m[1]).strip()) + "</span>", body)
+        return match[1] + body + match[3]
+
+    return NB_MARKDOWN_RE.sub(typeset, page_html)

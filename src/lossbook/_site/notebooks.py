@@ -1,0 +1,252 @@
+"""Each lesson as a Jupyter notebook and a plain .py script, made from the page itself.
+
+The page's prose becomes markdown cells and its code blocks (snippet sections, expanded
+exactly as the build expands them) become code cells, in page order: nothing is kept by
+hand. The script is Jupytext's percent format (``# %%`` cells), so it runs with
+``python lesson.py`` and opens as a notebook in Jupyter and VS Code; the ``.ipynb`` is
+made from it and executed with a real kernel, so its outputs and figures are a real run.
+TensorFlow's C++ start-up log lines, which a kernel prints to stderr, are dropped from
+the outputs; anything else a cell prints stays.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+HEADING_ATTR_RE = re.compile(r"\s*\{[^}\n]*#[-\w]+[^}\n]*\}\s*$")
+CONTAINER_RE = re.compile(r'^(?:===|!!!|\?\?\?\+?)\s*(?:[\w-]+\s*)?(?:"(?P<title>[^"]*)")?\s*$')
+IMAGE_RE = re.compile(r"^!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?\s*$")
+LINK_RE = re.compile(r"\[([^\]]+)\]\((?:[^)\s]*\.md(?:#[^)\s]*)?|#[^)\s]*)\)")
+FENCE_RE = re.compile(r"^(`{3,})\s*(?P<info>.*)$")
+OUTPUT_TITLES = ("运行结果", "Output")
+TF_LOG_RE = re.compile(
+    r"^(WARNING: All log messages before absl|[IWEF]\d{4} \d\d:\d\d:\d\d|"
+    r"To enable the following instructions|.*oneDNN custom operations|\s*$)"
+)
+INTRO = {
+    "zh": "# {title} · 笔记本\n\n本笔记本由 Lossbook 的课程页面自动生成,代码与网站上的"
+          "完全相同。在本地运行需要先安装 `lossbook`(见项目 README)。",
+    "en": "# {title} · notebook\n\nThis notebook is generated from the Lossbook lesson "
+          "page; its code is exactly the code on the site. To run it locally, install "
+          "`lossbook` first (see the project's README).",
+}
+
+
+def flatten(markdown: str) -> list[str]:
+    """Unwraps MkDocs containers (tabs, admonitions) into plain lines with a bold title."""
+    out, inside = [], False
+    for line in markdown.splitlines():
+        match = CONTAINER_RE.match(line)
+        if match:
+            out.append(f"**{match['title']}**" if match["title"] else "")
+            out.append("")
+            inside = True
+            continue
+        if inside and line.strip() and not line.startswith("    "):
+            inside = False
+        out.append(line[4:] if inside and line.startswith("    ") else line)
+    return out
+
+
+def page_cells(markdown: str, expand) -> list[tuple[str, str]]:
+    """``[("markdown" | "code", text)]`` for a lesson page, in order."""
+    cells, prose, lines = [], [], iter(flatten(markdown))
+
+    def flush():
+        text = "\n".join(prose).strip()
+        if text:
+            cells.append(("markdown", text))
+        prose.clear()
+
+    for line in lines:
+        fence = FENCE_RE.match(line)
+        if fence:
+            body = []
+            for inner in lines:
+                if inner.startswith(fence.group(1)) and not inner.strip("`").strip():
+                    break
+                body.append(inner)
+            info = fence["info"].strip()
+            if info.split(" ")[0] in ("python", "py"):
+                flush()
+                cells.append(("code", expand("\n".join(body)).strip("\n")))
+            elif not any(title in info for title in OUTPUT_TITLES):
+                prose.extend([line, *body, fence.group(1)])
+            continue  # outputs come from running the code cells
+        if IMAGE_RE.match(line):
+            continue  # figures come from running the code cells
+        if line.startswith("#"):
+            line = HEADING_ATTR_RE.sub("", line)
+        prose.append(LINK_RE.sub(r"\1", line))
+    flush()
+    return cells
+
+
+def percent_script(cells, lang: str, repository: str | None = None) -> str:
+    """The cells as a Jupytext percent-format script that also runs with plain Python."""
+    title = ""
+    if cells and cells[0][0] == "markdown" and cells[0][1].startswith("# "):
+        first, _, rest = cells[0][1].partition("\n")
+        title = first[2:].strip()
+        cells = ([("markdown", rest.strip())] if rest.strip() else []) + list(cells[1:])
+    intro = "\n".join(f"# {line}".rstrip() for line in INTRO[lang].format(title=title)
+                      .splitlines())
+    parts = [f"# %% [markdown]\n{intro}\n"]
+    if repository:
+        parts.append(colab_cell(repository))
+    parts.append(
+        "# %%\n# Figure labels in this notebook's language.\n"
+        f'import lossbook.plotting\n\nlossbook.plotting.set_language("{lang}")\n'
+    )
+    for kind, text in cells:
+        if kind == "markdown":
+            commented = "\n".join(f"# {line}".rstrip() for line in text.splitlines())
+            parts.append(f"# %% [markdown]\n{commented}\n")
+        else:
+            parts.append(f"# %%\n{text}\n")
+    return "\n".join(parts)
+
+
+def colab_cell(repository: str) -> str:
+    """A cell that installs lossbook in Colab and does nothing anywhere else."""
+    return (
+        "# %%\n# In Colab, install lossbook first (it is not on PyPI).\n"
+        "import subprocess\nimport sys\n\n"
+        'if "google.colab" in sys.modules:\n'
+        '    package = "lossbook @ git+https://github.com/' + repository + '"\n'
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)\n'
+    )
+
+
+def is_tensorflow_log(output) -> bool:
+    return output.get("output_type") == "stream" and output.get("name") == "stderr" and all(
+        TF_LOG_RE.match(line) for line in output.get("text", "").splitlines()
+    )
+
+
+def execute_script(script: Path, notebook: Path, timeout: int = 900) -> None:
+    """Turns a percent script into an executed ``.ipynb`` (run in this interpreter)."""
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = jupytext.read(script, fmt="py:percent")
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(script.parent)}})
+    client.execute()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not is_tensorflow_log(o)]
+    nbformat.write(nb, notebook)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="execute lesson scripts into notebooks")
+    parser.add_argument("scripts", type=Path, nargs="+")
+    args = parser.parse_args(argv)
+    for script in args.scripts:
+        execute_script(script, script.with_suffix(".ipynb"))
+        print(f"executed {script.name}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+def lesson_pages(docs_dir: Path) -> list[Path]:
+    """The lessons of one language: every page but the home page."""
+    return sorted(p for p in docs_dir.glob("*.md") if p.name != "index.md")
+
+
+def notebook_key(script_text: str, src_dir: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256(script_text.encode())
+    for path in sorted(src_dir.rglob("*.py")):
+        digest.update(str(path.relative_to(src_dir)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
+                     values_dir: Path, repository: str | None = None, log=None) -> list:
+    """For each ``{lang: docs_dir}``, writes ``notebooks/<lesson>.ipynb`` (rendered as a
+    page), the same notebook for download in ``notebooks/download/`` and
+    ``notebooks/<lesson>.py``, executing only the notebooks whose script or ``src/``
+    changed: one process per language, side by side."""
+    import os
+    import subprocess
+
+    from lossbook._site.build import substitute_values
+
+    stale, running = {}, []
+    for lang, docs_dir in docs_dirs.items():
+        work_dir = work_root / lang
+        work_dir.mkdir(parents=True, exist_ok=True)
+        for page in lesson_pages(docs_dir):
+            text = substitute_values(page.read_text(encoding="utf-8"), values_dir,
+                                     where=f"{lang}/{page.name}")
+            # Executed without the Colab cell (it does nothing outside Colab), so the
+            # cached run serves builds with and without a repository.
+            script = percent_script(page_cells(text, expand), lang)
+            target = work_dir / f"{page.stem}.py"
+            key_file = target.with_suffix(".key")
+            key = notebook_key(script, src_dir)
+            if not (key_file.exists() and key_file.read_text() == key
+                    and target.with_suffix(".ipynb").exists()):
+                target.write_text(script, encoding="utf-8")
+                stale.setdefault(lang, []).append((target, key_file, key))
+    for lang, items in stale.items():
+        if log:
+            log(f"executing {len(items)} {lang} notebook(s)")
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [str(src_dir.parent), *filter(None, [os.environ.get("PYTHONPATH")])]))
+        # The kernel is started as `python`: make it this environment's interpreter.
+        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+        running.append((lang, items, subprocess.Popen(
+            [sys.executable, "-m", "lossbook._site.notebooks", *(str(t) for t, _, _ in items)],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )))
+    for lang, items, process in running:
+        _, err = process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"executing the {lang} notebooks failed:\n" + err[-6000:])
+        for _, key_file, key in items:
+            key_file.write_text(key)
+    for lang, docs_dir in docs_dirs.items():
+        out = docs_dir / "notebooks"
+        (out / "download").mkdir(parents=True, exist_ok=True)
+        for page in lesson_pages(docs_dir):
+            made = work_root / lang / page.stem
+            script = made.with_suffix(".py").read_text(encoding="utf-8")
+            notebook = made.with_suffix(".ipynb").read_text(encoding="utf-8")
+            if repository:
+                script, notebook = with_colab_cell(script, notebook, repository)
+            for text, dest in ((notebook, out / f"{page.stem}.ipynb"),
+                               (notebook, out / "download" / f"{page.stem}.ipynb"),
+                               (script, out / f"{page.stem}.py")):
+                if not dest.exists() or dest.read_text(encoding="utf-8") != text:
+                    dest.write_text(text, encoding="utf-8")
+    return [t for items in stale.values() for t, _, _ in items]
+
+
+def with_colab_cell(script: str, notebook: str, repository: str):
+    """Inserts the Colab install cell after the introduction, in script and notebook."""
+    import nbformat
+
+    cell = colab_cell(repository)
+    first, sep, rest = script.partition("\n# %%\n")
+    script = first + "\n" + cell + "\n" + sep.lstrip("\n") + rest
+    nb = nbformat.reads(notebook, as_version=4)
+    source = cell.split("\n", 1)[1].rstrip("\n")
+    nb.cells.insert(1, nbformat.v4.new_code_cell(source))
+    for c in nb.cells:
+        c.pop("id", None)
+    nb.nbformat_minor = 4
+    return script, nbformat.writes(nb)
