@@ -82,6 +82,11 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     where = page.file.src_uri
+    if where.startswith("notebooks/"):
+        # The lesson page is the one to find; indexing its notebook would double the
+        # search index every page loads.
+        page.meta.setdefault("search", {})["exclude"] = True
+        return markdown
     lang = _settings(config)["lang"]
     markdown = build.version_stamp(markdown, RUN_DIR, lang, where=where)
     notebook = Path(config.docs_dir) / "notebooks" / f"{Path(where).stem}.py"
