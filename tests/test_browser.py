@@ -203,6 +203,10 @@ def test_page_in_a_browser(browser, server, report, lang, page):
             links = p.eval_on_selector_all(".md-search-result__link",
                                            "els => els.map(e => e.href)")
             assert links and all(("/en/" in link) == (lang == "en") for link in links), links
+            own = server + page_path(lang, page)
+            assert any(link.split("#")[0].split("?")[0] == own for link in links), (
+                f"searching {query!r} does not find {own} among {links}"
+            )
             p.keyboard.press("Escape")
 
         # The language switcher goes to the same page in the other language.
