@@ -21,7 +21,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import markdown
 import pytest
 from mkdocs.config import load_config
 from pytest_codeblocks import extract_from_file
@@ -50,15 +49,10 @@ def fence_language(info: str) -> str:
 @pytest.fixture(scope="module")
 def expander():
     """Expands ``--8<--`` lines with the build's own pymdownx.snippets settings."""
+    from lossbook._site.build import snippet_expander
+
     config = load_config(str(ROOT / "mkdocs.yml"))
-    settings = config["mdx_configs"]["pymdownx.snippets"]
-
-    def expand(code: str) -> str:
-        md = markdown.Markdown(extensions=["pymdownx.snippets"],
-                               extension_configs={"pymdownx.snippets": settings})
-        return "\n".join(md.preprocessors["snippet"].run(code.splitlines()))
-
-    return expand
+    return snippet_expander(config["mdx_configs"]["pymdownx.snippets"])
 
 
 def python_blocks(path: Path):

@@ -135,3 +135,70 @@ class TestJsonValues:
     def test_recorded_values(self, value, expected):
         """Numbers, strings, small arrays and lists of numbers are recorded; others are not."""
         assert runner._json_value(value) == expected
+
+
+class TestNotebookCells:
+    PAGE = textwrap.dedent('''\
+        # Title { #title }
+
+        Prose with [a link](other.md#part) and $x^2$.
+
+        ```python
+        print("hi")
+        ```
+
+        ```text title="Output"
+        hi
+        ```
+
+        ![a figure](figures/s/f.svg){ loading=lazy }
+
+        === "Tab"
+
+            ```python
+            y = 2
+            ```
+
+        ??? success "Solutions"
+
+            **1.** Because.
+    ''')
+
+    def test_prose_code_and_what_is_dropped(self):
+        """Headings lose anchors, links keep their text, outputs and figures go."""
+        from lossbook._site import notebooks
+
+        cells = notebooks.page_cells(self.PAGE, expand=lambda code: code)
+        kinds = [kind for kind, _ in cells]
+        assert kinds == ["markdown", "code", "markdown", "code", "markdown"]
+        assert cells[0][1].startswith("# Title\n") and "a link" in cells[0][1]
+        assert "other.md" not in cells[0][1] and "$x^2$" in cells[0][1]
+        assert cells[1][1] == 'print("hi")' and cells[3][1] == "y = 2"
+        assert "**Tab**" in cells[2][1] and "figures/" not in "".join(t for _, t in cells)
+        assert "**Solutions**" in cells[4][1] and "**1.** Because." in cells[4][1]
+
+    def test_script_runs_and_colab_cell_is_inserted(self):
+        """The percent script is valid Python; the Colab cell goes after the intro."""
+        import nbformat
+
+        from lossbook._site import notebooks
+
+        cells = notebooks.page_cells(self.PAGE, expand=lambda code: code)
+        script = notebooks.percent_script(cells, "en")
+        compile(script, "lesson.py", "exec")
+        assert script.startswith("# %% [markdown]\n# # Title · notebook")
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("intro"),
+                                             nbformat.v4.new_code_cell("x = 1")])
+        script2, notebook = notebooks.with_colab_cell(script, nbformat.writes(nb), "o/r")
+        compile(script2, "lesson.py", "exec")
+        assert "git+https://github.com/o/r" in nbformat.reads(notebook, 4).cells[1].source
+
+    def test_tensorflow_log_lines_are_recognised(self):
+        """Only stderr made entirely of TensorFlow's C++ log lines counts as noise."""
+        from lossbook._site.notebooks import is_tensorflow_log
+
+        log = {"output_type": "stream", "name": "stderr",
+               "text": "I0000 00:00:17.1 123 port.cc:153] oneDNN custom operations are on.\n"}
+        assert is_tensorflow_log(log)
+        assert not is_tensorflow_log(dict(log, text="UserWarning: something real\n"))
+        assert not is_tensorflow_log(dict(log, name="stdout"))

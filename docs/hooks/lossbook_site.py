@@ -59,17 +59,7 @@ def _repository():
 
 
 def _expander(config):
-    """Expands --8<-- lines with this build's own pymdownx.snippets settings."""
-    import markdown
-
-    settings = config.mdx_configs["pymdownx.snippets"]
-
-    def expand(code):
-        md = markdown.Markdown(extensions=["pymdownx.snippets"],
-                               extension_configs={"pymdownx.snippets": settings})
-        return "\n".join(md.preprocessors["snippet"].run(code.splitlines()))
-
-    return expand
+    return build.snippet_expander(config.mdx_configs["pymdownx.snippets"])
 
 
 def on_files(files, config):

@@ -220,3 +220,16 @@ def notebook_page_offline(page_html: str) -> str:
         return match[1] + body + match[3]
 
     return NB_MARKDOWN_RE.sub(typeset, page_html)
+
+
+def snippet_expander(settings: dict):
+    """A function that expands ``--8<--`` lines exactly as the build does, given the
+    build's ``pymdownx.snippets`` settings (``config.mdx_configs``)."""
+    import markdown
+
+    def expand(code: str) -> str:
+        md = markdown.Markdown(extensions=["pymdownx.snippets"],
+                               extension_configs={"pymdownx.snippets": settings})
+        return "\n".join(md.preprocessors["snippet"].run(code.splitlines()))
+
+    return expand
