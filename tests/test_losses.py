@@ -30,6 +30,17 @@ def mse_reference(y_true, y_pred):
     return np.mean((y_true - y_pred) ** 2, axis=-1)
 
 
+def reduce_reference(per_sample, weight, reduction):
+    """Keras' reductions of weighted per-sample losses, in NumPy."""
+    weighted = per_sample * weight
+    return {
+        "sum": weighted.sum(),
+        "sum_over_batch_size": weighted.mean(),
+        "mean": weighted.mean(),
+        "mean_with_sample_weight": weighted.sum() / weight.sum(),
+    }.get(reduction, weighted)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
@@ -139,13 +150,7 @@ class TestMeanSquaredErrorClass:
         y_true, y_pred = rng.normal(size=(2, 7, 3)), rng.normal(size=(7, 3))
         y_true = y_true[0]
         weight = rng.uniform(0.1, 2, size=7)
-        per_sample = mse_reference(y_true, y_pred) * weight
-        expected = {
-            "sum": per_sample.sum(),
-            "sum_over_batch_size": per_sample.mean(),
-            "mean": per_sample.mean(),
-            "mean_with_sample_weight": per_sample.sum() / weight.sum(),
-        }.get(reduction, per_sample)
+        expected = reduce_reference(mse_reference(y_true, y_pred), weight, reduction)
         got = MeanSquaredError(reduction=reduction, dtype="float64")(y_true, y_pred, weight)
         np.testing.assert_allclose(got, expected, rtol=1e-12)
 
@@ -270,13 +275,8 @@ class TestAsymmetricLossClass:
         """Keras' reductions over the per-sample values, with sample weights."""
         y_true, y_pred = rng.normal(size=(9, 2)), rng.normal(size=(9, 2))
         weight = rng.uniform(0.1, 2, size=9)
-        per_sample = asymmetric_reference(y_true, y_pred, 5, 2) * weight
-        expected = {
-            "sum": per_sample.sum(),
-            "sum_over_batch_size": per_sample.mean(),
-            "mean": per_sample.mean(),
-            "mean_with_sample_weight": per_sample.sum() / weight.sum(),
-        }.get(reduction, per_sample)
+        expected = reduce_reference(asymmetric_reference(y_true, y_pred, 5, 2), weight,
+                                    reduction)
         loss = AsymmetricLoss(profit=5, cost=2, reduction=reduction, dtype="float64")
         np.testing.assert_allclose(loss(y_true, y_pred, sample_weight=weight), expected,
                                    rtol=1e-12)
