@@ -21,6 +21,8 @@ CONTAINER_RE = re.compile(r'^(?:===|!!!|\?\?\?\+?)\s*(?:[\w-]+\s*)?(?:"(?P<title
 IMAGE_RE = re.compile(r"^!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?\s*$")
 LINK_RE = re.compile(r"\[([^\]]+)\]\((?:[^)\s]*\.md(?:#[^)\s]*)?|#[^)\s]*)\)")
 FENCE_RE = re.compile(r"^(`{3,})\s*(?P<info>.*)$")
+# Bump to re-execute every cached notebook when how they are executed changes.
+EXECUTION_VERSION = "2"
 OUTPUT_TITLES = ("运行结果", "Output")
 TF_LOG_RE = re.compile(
     r"^(WARNING: All log messages before absl|[IWEF]\d{4} \d\d:\d\d:\d\d|"
@@ -167,7 +169,7 @@ def lesson_pages(docs_dir: Path) -> list[Path]:
 def notebook_key(script_text: str, src_dir: Path) -> str:
     import hashlib
 
-    digest = hashlib.sha256(script_text.encode())
+    digest = hashlib.sha256(f"{EXECUTION_VERSION}\n{script_text}".encode())
     for path in sorted(src_dir.rglob("*.py")):
         digest.update(str(path.relative_to(src_dir)).encode())
         digest.update(path.read_bytes())
@@ -209,6 +211,9 @@ def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
             [str(src_dir.parent), *filter(None, [os.environ.get("PYTHONPATH")])]))
         # The kernel is started as `python`: make it this environment's interpreter.
         env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+        # An inherited MPLBACKEND (Agg, say, from a test run) would stop the kernel's
+        # inline backend from showing the figures.
+        env.pop("MPLBACKEND", None)
         running.append((lang, items, subprocess.Popen(
             [sys.executable, "-m", "lossbook._site.notebooks", *(str(t) for t, _, _ in items)],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
