@@ -38,5 +38,8 @@ $(VENV)/.dev-installed: pyproject.toml constraints.txt | $(BIN)/python
 lint: $(VENV)/.dev-installed  ## ruff over the package, tests, snippets and hook
 	$(BIN)/ruff check src tests snippets docs/hooks
 
+bench: $(VENV)/.test-installed  ## measure speed as ratios; writes bench/results.* (commit them)
+	$(BIN)/python -m lossbook.bench
+
 clean:
 	rm -rf site build .pytest_cache

@@ -32,9 +32,11 @@ OUT = ROOT / "build" / "browser"
 PAGE_BUDGET = 600 * 1024
 SEARCHES = {
     "zh": {"mse.md": "均方误差", "custom_loss.md": "分位数", "cross_entropy.md": "交叉熵",
-           "softmax_cross_entropy.md": "softmax", "index.md": "损失函数"},
+           "softmax_cross_entropy.md": "softmax", "index.md": "损失函数", "speed.md": "编译",
+           "performance.md": "加速比"},
     "en": {"mse.md": "squared", "custom_loss.md": "quantile", "cross_entropy.md": "entropy",
-           "softmax_cross_entropy.md": "softmax", "index.md": "loss"},
+           "softmax_cross_entropy.md": "softmax", "index.md": "loss", "speed.md": "XLA",
+           "performance.md": "speed-up"},
 }
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

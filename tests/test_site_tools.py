@@ -202,3 +202,15 @@ class TestNotebookCells:
         assert is_tensorflow_log(log)
         assert not is_tensorflow_log(dict(log, text="UserWarning: something real\n"))
         assert not is_tensorflow_log(dict(log, name="stdout"))
+
+
+class TestBenchTables:
+    def test_committed_tables_are_generated_from_the_committed_results(self):
+        """bench/results.{zh,en}.md are exactly what `make bench` makes of results.json."""
+        from lossbook.bench import LABELS, OUT, tables
+
+        results = json.loads((OUT / "results.json").read_text())
+        for lang in LABELS:
+            assert (OUT / f"results.{lang}.md").read_text() == tables(results, lang), (
+                f"bench/results.{lang}.md was edited by hand or is stale: run make bench"
+            )

@@ -1,0 +1,306 @@
+"""``make bench``: how fast lossbook is, as ratios measured in one run.
+
+Writes ``bench/results.json`` and the tables ``bench/results.{zh,en}.md`` that the
+Performance page includes, and prints the English table. Every time is a median over
+repeats; every comparison is a ratio of two medians from the same run, so a busy machine
+slows both sides. Peak memory is each case's own: each runs in a fresh process.
+
+Usage: ``python -m lossbook.bench [--skip-site] [--skip-tests]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "bench"
+
+LOSS_CASES = {
+    # name: (lossbook expression, TensorFlow built-in expression, shape, target ratio)
+    "softmax_cross_entropy_with_logits": (
+        "lossbook.losses.softmax_cross_entropy_with_logits(labels, logits)",
+        "tf.nn.softmax_cross_entropy_with_logits(labels, logits)", (65536, 1000), 1.10),
+    "categorical_crossentropy": (
+        "lossbook.losses.categorical_crossentropy(labels, probs)",
+        "keras.losses.categorical_crossentropy(labels, probs)", (65536, 1000), 1.00),
+    "MeanSquaredError": (
+        "lossbook.losses.MeanSquaredError()(labels, logits)",
+        "keras.losses.MeanSquaredError()(labels, logits)", (65536, 1000), 1.00),
+    "MeanSquaredError 1e6x1": (
+        "lossbook.losses.MeanSquaredError()(labels, logits)",
+        "keras.losses.MeanSquaredError()(labels, logits)", (1_000_000, 1), 1.00),
+    "asymmetric_loss 1e6x1": (
+        "tf.reduce_sum(lossbook.losses.asymmetric_loss(labels, logits, profit=99, cost=1))",
+        "tf.reduce_sum(tf.where(tf.greater(logits, labels), 1 * (logits - labels),"
+        " 99 * (labels - logits)))", (1_000_000, 1), None),
+}
+
+CASE_SCRIPT = r'''
+import json, resource, statistics, sys, time
+import numpy as np, tensorflow as tf, keras
+import lossbook.losses
+expression, shape = sys.argv[1], tuple(json.loads(sys.argv[2]))
+mode, repeats = sys.argv[3], int(sys.argv[4])
+rng = np.random.default_rng(0)
+logits = tf.constant(rng.normal(size=shape).astype(np.float32))
+if shape[-1] > 1:
+    labels = tf.one_hot(rng.integers(0, shape[-1], shape[0]), shape[-1])
+else:
+    labels = tf.constant(rng.normal(size=shape).astype(np.float32))
+probs = tf.nn.softmax(logits)
+variable = tf.Variable(logits)
+def forward():
+    return eval(expression, {"tf": tf, "keras": keras, "lossbook": lossbook,
+                             "labels": labels, "logits": logits, "probs": probs})
+def forward_backward():
+    with tf.GradientTape() as tape:
+        value = eval(expression, {"tf": tf, "keras": keras, "lossbook": lossbook,
+                                  "labels": labels, "logits": variable, "probs": variable})
+        value = tf.reduce_sum(value)
+    return tape.gradient(value, variable)
+kind, compiled = mode.split("/")
+fn = forward if kind == "forward" else forward_backward
+if compiled == "graph":
+    fn = tf.function(fn)
+fn()  # warm up (and trace)
+times = []
+for _ in range(repeats):
+    start = time.perf_counter()
+    np.asarray(fn())
+    times.append(time.perf_counter() - start)
+print(json.dumps({"median": statistics.median(times),
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+'''
+
+
+def median_time(fn, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cpu_name():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def bench_training(repeats_fast=7, repeats_eager=3):
+    """fit_linear against the note's eager loop: MSE 15000 steps, profit/cost 10000."""
+    import numpy as np
+    import tensorflow as tf
+
+    from lossbook.data import seed_weights, yogurt_sales
+    from lossbook.losses import AsymmetricLoss, mean_squared_error
+    from lossbook.train import fit_linear
+
+    x, y_ = yogurt_sales()
+    w0 = seed_weights()
+    cases = {
+        "MSE, 15000 steps": (
+            15000, mean_squared_error,
+            lambda y: tf.reduce_mean(tf.square(y_ - y)),
+        ),
+        "profit/cost, 10000 steps": (
+            10000, AsymmetricLoss(99, 1, reduction="sum"),
+            lambda y: tf.reduce_sum(tf.where(tf.greater(y, y_), 1 * (y - y_), 99 * (y_ - y))),
+        ),
+    }
+    rows = []
+    for name, (steps, loss_fn, note_loss) in cases.items():
+        def eager(steps=steps, note_loss=note_loss):
+            w1 = tf.Variable(w0)
+            for _ in range(steps):
+                with tf.GradientTape() as tape:
+                    loss = note_loss(tf.matmul(x, w1))
+                w1.assign_sub(0.002 * tape.gradient(loss, w1))
+            return w1.numpy()
+
+        start = time.perf_counter()
+        fit_linear(x, y_, loss_fn, steps=steps, learning_rate=0.002, init=w0)
+        first = time.perf_counter() - start
+        w_fast = fit_linear(x, y_, loss_fn, steps=steps, learning_rate=0.002, init=w0)[0]
+        fast = median_time(lambda loss_fn=loss_fn, steps=steps: fit_linear(
+            x, y_, loss_fn, steps=steps, learning_rate=0.002, init=w0), repeats_fast)
+        w_eager = eager()
+        slow = median_time(eager, repeats_eager)
+        rows.append({
+            "case": name, "eager_s": slow, "fit_linear_s": fast, "first_call_s": first,
+            "speedup": slow / fast, "target": 50.0, "met": slow / fast >= 50,
+            "max_abs_diff_w1": float(np.max(np.abs(w_fast - w_eager))),
+        })
+        print(f"  {name}: eager {slow:.2f} s, fit_linear {fast * 1e3:.1f} ms", file=sys.stderr)
+    return rows
+
+
+def bench_losses(repeats=5):
+    """Each lossbook loss against TensorFlow's built-in, in fresh processes."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    rows = []
+    for name, (ours, theirs, shape, target) in LOSS_CASES.items():
+        for mode in ("forward/eager", "forward/graph", "forward+gradient/eager",
+                     "forward+gradient/graph"):
+            result = {}
+            for side, expression in (("lossbook", ours), ("tensorflow", theirs)):
+                out = subprocess.run(
+                    [sys.executable, "-c", CASE_SCRIPT, expression, json.dumps(shape),
+                     mode.replace("forward+gradient", "backward"), str(repeats)],
+                    env=env, capture_output=True, text=True, check=True,
+                )
+                result[side] = json.loads(out.stdout.strip().splitlines()[-1])
+            ratio = result["lossbook"]["median"] / result["tensorflow"]["median"]
+            rows.append({
+                "loss": name, "shape": list(shape), "mode": mode,
+                "lossbook_ms": result["lossbook"]["median"] * 1e3,
+                "tensorflow_ms": result["tensorflow"]["median"] * 1e3,
+                "ratio": ratio, "target": target,
+                "met": None if target is None else ratio <= target,
+                "lossbook_peak_mib": result["lossbook"]["peak_mib"],
+                "tensorflow_peak_mib": result["tensorflow"]["peak_mib"],
+            })
+            print(f"  {name} {mode}: ratio {ratio:.2f}", file=sys.stderr)
+    return rows
+
+
+def bench_site():
+    """Cold build (no recorded runs, no notebooks) against a rebuild with nothing changed."""
+    import shutil
+
+    for cache in ("build/run", "build/notebooks", "build/mkdocs-jupyter"):
+        shutil.rmtree(ROOT / cache, ignore_errors=True)
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(ROOT / "build/bench-site")]
+    times = []
+    for _ in range(2):
+        start = time.perf_counter()
+        subprocess.run(mkdocs, cwd=ROOT, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    cold, warm = times
+    return {"cold_build_s": cold, "rebuild_s": warm, "ratio": warm / cold, "target": 0.20,
+            "met": warm / cold <= 0.20}
+
+
+def bench_tests():
+    """Wall time of the whole test suite (what `make test` runs after set-up)."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                            cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    return {"wall_s": wall, "passed": result.returncode == 0, "target_s": 180.0,
+            "met": wall <= 180.0 and result.returncode == 0}
+
+
+LABELS = {
+    "en": {"training": "Training loop: fit_linear against the note's eager loop",
+           "losses": "Losses against TensorFlow's built-ins (median time, ratio = lossbook / TF)",
+           "site": "Site build", "tests": "Test suite",
+           "case": "case", "eager": "eager", "speedup": "speed-up", "target": "target",
+           "diff": "max |Δw1|", "loss": "loss", "shape": "shape", "mode": "mode",
+           "ratio": "ratio", "peak": "peak MiB (lossbook / TF)", "met": "met",
+           "cold": "cold build", "rebuild": "rebuild, nothing changed",
+           "wall": "make test wall time",
+           "yes": "yes", "no": "no", "none": "—", "machine": "Machine"},
+    "zh": {"training": "训练循环:fit_linear 对比原笔记的 eager 循环",
+           "losses": "损失函数对比 TensorFlow 内置实现(时间取中位数,比值 = lossbook / TF)",
+           "site": "网站构建", "tests": "测试",
+           "case": "实验", "eager": "eager", "speedup": "加速比", "target": "目标",
+           "diff": "max |Δw1|", "loss": "损失", "shape": "形状", "mode": "模式",
+           "ratio": "比值", "peak": "峰值内存 MiB(lossbook / TF)", "met": "达标",
+           "cold": "冷构建", "rebuild": "无改动重建", "wall": "make test 耗时",
+           "yes": "是", "no": "否", "none": "—", "machine": "机器"},
+}
+
+
+def tables(results, lang):
+    """The results as Markdown tables, in one language."""
+    t = LABELS[lang]
+    yes = lambda met: t["none"] if met is None else (t["yes"] if met else t["no"])  # noqa: E731
+    m = results["machine"]
+    lines = [f"{t['machine']}: {m['cpu']}, {m['cores']} cores, Python {m['python']}, "
+             f"TensorFlow {m['tensorflow']}, {results['date']}", ""]
+    lines += [f"**{t['training']}**", "",
+              f"| {t['case']} | {t['eager']} | fit_linear | {t['speedup']} | {t['target']} | "
+              f"{t['met']} | {t['diff']} |", "|---|---|---|---|---|---|---|"]
+    for r in results["training"]:
+        lines.append(f"| {r['case']} | {r['eager_s']:.2f} s | {r['fit_linear_s'] * 1e3:.1f} ms | "
+                     f"{r['speedup']:.0f}× | ≥ {r['target']:.0f}× | {yes(r['met'])} | "
+                     f"{r['max_abs_diff_w1']:.1e} |")
+    lines += ["", f"**{t['losses']}**", "",
+              f"| {t['loss']} | {t['shape']} | {t['mode']} | lossbook | TF | {t['ratio']} | "
+              f"{t['target']} | {t['met']} | {t['peak']} |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for r in results["losses"]:
+        target = t["none"] if r["target"] is None else f"≤ {r['target']:.2f}"
+        lines.append(
+            f"| {r['loss']} | {'×'.join(map(str, r['shape']))} | {r['mode']} | "
+            f"{r['lossbook_ms']:.1f} ms | {r['tensorflow_ms']:.1f} ms | {r['ratio']:.2f} | "
+            f"{target} | {yes(r['met'])} | {r['lossbook_peak_mib']:.0f} / "
+            f"{r['tensorflow_peak_mib']:.0f} |")
+    if results.get("site"):
+        s = results["site"]
+        lines += ["", f"**{t['site']}**: {t['cold']} {s['cold_build_s']:.0f} s, "
+                  f"{t['rebuild']} {s['rebuild_s']:.1f} s ({s['ratio']:.0%}; "
+                  f"{t['target']} ≤ 20%, {t['met']}: {yes(s['met'])})"]
+    if results.get("tests"):
+        s = results["tests"]
+        lines += ["", f"**{t['tests']}**: {t['wall']} {s['wall_s']:.0f} s "
+                  f"({t['target']} ≤ 180 s, {t['met']}: {yes(s['met'])})"]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-site", action="store_true", help="skip the site build timing")
+    parser.add_argument("--skip-tests", action="store_true", help="skip the test-suite timing")
+    args = parser.parse_args(argv)
+    import tensorflow as tf
+
+    results = {
+        "date": datetime.date.today().isoformat(),
+        "machine": {"cpu": cpu_name(), "cores": os.cpu_count(),
+                    "python": platform.python_version(), "tensorflow": tf.__version__},
+    }
+    # Results are written after each part, so the site and test timings run against a
+    # Performance page that already shows the parts measured before them.
+    print("training loops ...", file=sys.stderr)
+    results["training"] = bench_training()
+    print("losses ...", file=sys.stderr)
+    results["losses"] = bench_losses()
+    write(results)
+    if not args.skip_site:
+        print("site build ...", file=sys.stderr)
+        results["site"] = bench_site()
+        write(results)
+    if not args.skip_tests:
+        print("test suite ...", file=sys.stderr)
+        results["tests"] = bench_tests()
+        write(results)
+    print(tables(results, "en"))
+    return 0
+
+
+def write(results) -> None:
+    OUT.mkdir(exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    for lang in LABELS:
+        (OUT / f"results.{lang}.md").write_text(tables(results, lang))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
