@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import linecache
 import os
 import re
 import subprocess
@@ -77,7 +78,11 @@ def test_every_python_block_runs(page, expander):
         namespace = {"__name__": "__lossbook_docs__"}
         try:
             for block, source in zip(blocks, sources, strict=True):
-                code = compile(source, f"{page_id(page)}:{block.lineno}", "exec")
+                filename = f"{page_id(page)}:{block.lineno}"
+                # AutoGraph reads a tf.function's source through linecache, as it would
+                # from a file or a notebook cell.
+                linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+                code = compile(source, filename, "exec")
                 with contextlib.redirect_stdout(io.StringIO()):
                     exec(code, namespace)  # noqa: S102 - running the docs is the point
             _RESULTS[key] = None

@@ -5,7 +5,8 @@ Performance page includes, and prints the English table. Every time is a median 
 repeats; every comparison is a ratio of two medians from the same run, so a busy machine
 slows both sides. Peak memory is each case's own: each runs in a fresh process.
 
-Usage: ``python -m lossbook.bench [--skip-site] [--skip-tests]``
+Usage: ``python -m lossbook.bench [--parts training,losses,site,tests]``; with a subset,
+the other parts keep their values from the existing ``bench/results.json``.
 """
 
 from __future__ import annotations
@@ -266,38 +267,38 @@ def tables(results, lang):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-site", action="store_true", help="skip the site build timing")
-    parser.add_argument("--skip-tests", action="store_true", help="skip the test-suite timing")
+    parser.add_argument("--parts", default="training,losses,site,tests",
+                        help="comma-separated parts to measure (default: all)")
     args = parser.parse_args(argv)
+    parts = args.parts.split(",")
     import tensorflow as tf
 
-    results = {
+    results = {}
+    if set(parts) != {"training", "losses", "site", "tests"}:
+        results = json.loads((OUT / "results.json").read_text())
+    results.update({
         "date": datetime.date.today().isoformat(),
         "machine": {"cpu": cpu_name(), "cores": os.cpu_count(),
                     "python": platform.python_version(), "tensorflow": tf.__version__},
-    }
+    })
     # Results are written after each part, so the site and test timings run against a
     # Performance page that already shows the parts measured before them.
-    print("training loops ...", file=sys.stderr)
-    results["training"] = bench_training()
-    print("losses ...", file=sys.stderr)
-    results["losses"] = bench_losses()
-    write(results)
-    if not args.skip_site:
-        print("site build ...", file=sys.stderr)
-        results["site"] = bench_site()
-        write(results)
-    if not args.skip_tests:
-        print("test suite ...", file=sys.stderr)
-        results["tests"] = bench_tests()
-        write(results)
+    for part, measure in (("training", bench_training), ("losses", bench_losses),
+                          ("site", bench_site), ("tests", bench_tests)):
+        if part in parts:
+            print(f"{part} ...", file=sys.stderr)
+            results[part] = measure()
+            write(results)
     print(tables(results, "en"))
     return 0
 
 
 def write(results) -> None:
+    text = json.dumps(results, indent=1) + "\n"
+    (ROOT / "build" / "bench").mkdir(parents=True, exist_ok=True)
+    (ROOT / "build" / "bench" / "results.json").write_text(text)  # this run
     OUT.mkdir(exist_ok=True)
-    (OUT / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    (OUT / "results.json").write_text(text)  # to commit: the Performance page shows it
     for lang in LABELS:
         (OUT / f"results.{lang}.md").write_text(tables(results, lang))
 
