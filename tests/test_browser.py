@@ -26,7 +26,8 @@ from conftest import LANGS, ROOT
 
 PAGES = sorted(p.relative_to(ROOT / "docs" / "zh") for p in (ROOT / "docs" / "zh").glob("*.md"))
 # The notebook pages, rendered by mkdocs-jupyter: checked like the lessons (but not searched).
-NOTEBOOK_PAGES = [Path("notebooks") / f"{p.stem}.ipynb" for p in PAGES if p.name != "index.md"]
+NOTEBOOK_PAGES = [Path("notebooks") / f"{p.stem}.ipynb" for p in PAGES if p.name != "index.md"
+                  and "```python" in (ROOT / "docs" / "zh" / p).read_text(encoding="utf-8")]
 OUT = ROOT / "build" / "browser"
 # Bytes one page may load on a first visit, uncompressed (a static server without gzip).
 PAGE_BUDGET = 600 * 1024

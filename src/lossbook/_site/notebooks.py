@@ -162,8 +162,9 @@ if __name__ == "__main__":
 
 
 def lesson_pages(docs_dir: Path) -> list[Path]:
-    """The lessons of one language: every page but the home page."""
-    return sorted(p for p in docs_dir.glob("*.md") if p.name != "index.md")
+    """The lessons of one language: every page with code, but the home page."""
+    return sorted(p for p in docs_dir.glob("*.md") if p.name != "index.md"
+                  and re.search(r"^\s*```python\s*$", p.read_text(encoding="utf-8"), re.M))
 
 
 def notebook_key(script_text: str, src_dir: Path) -> str:
@@ -227,6 +228,10 @@ def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
     for lang, docs_dir in docs_dirs.items():
         out = docs_dir / "notebooks"
         (out / "download").mkdir(parents=True, exist_ok=True)
+        current = {page.stem for page in lesson_pages(docs_dir)}
+        for old in [*out.glob("*.ipynb"), *out.glob("*.py"), *out.glob("download/*.ipynb")]:
+            if old.stem not in current:  # a lesson that was renamed or lost its code
+                old.unlink()
         for page in lesson_pages(docs_dir):
             made = work_root / lang / page.stem
             script = made.with_suffix(".py").read_text(encoding="utf-8")
