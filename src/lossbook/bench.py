@@ -150,7 +150,7 @@ def bench_training(repeats_fast=7, repeats_eager=3):
     return rows
 
 
-def bench_losses(repeats=5):
+def bench_losses(repeats=15):
     """Each lossbook loss against TensorFlow's built-in, in fresh processes."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
