@@ -222,7 +222,7 @@ def exact_asymmetric_fit(x, y_true, *, profit, cost, max_candidates: int = 200_0
     cost = positive_finite(cost, "cost", where)
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y_true, dtype=np.float64)
-    if x.ndim != 2 or y.reshape(-1).shape[0] != x.shape[0] or y.size != x.shape[0]:
+    if x.ndim != 2 or y.size != x.shape[0]:
         raise ValueError(
             f"{where}: x must have shape (n, k) and y_true n values, got x {x.shape} "
             f"and y_true {y.shape}"
