@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,14 +20,47 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The whole site, both languages, built with ``mkdocs build --strict``."""
-    site = tmp_path_factory.mktemp("site")
+_BUILD: dict = {}
+
+
+def _start_build() -> None:
+    """Starts ``mkdocs build --strict`` of both languages in the background."""
+    site = Path(tempfile.mkdtemp(prefix="lossbook-site-"))
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
     env = dict(os.environ, LOSSBOOK_REPOSITORY=TEST_REPOSITORY)
-    result = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT, capture_output=True, text=True, check=False, env=env,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True, env=env,
     )
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-8000:]}"
-    return site
+    _BUILD.update(site=site, log=log, process=process)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The tests of the built site go last; the build starts now, in the background, so
+    it runs (snippets and notebooks, one process per core) while the unit tests do."""
+    needs_site = [item for item in items if "built_site" in getattr(item, "fixturenames", ())]
+    if not needs_site or config.option.collectonly:
+        return
+    items[:] = [item for item in items if item not in needs_site] + needs_site
+    _start_build()
+
+
+def pytest_unconfigure(config):
+    if _BUILD:
+        if _BUILD["process"].poll() is None:
+            _BUILD["process"].kill()
+            _BUILD["process"].wait()
+        _BUILD["log"].close()
+        shutil.rmtree(_BUILD["site"], ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """The whole site, both languages, built with ``mkdocs build --strict``."""
+    if not _BUILD:
+        _start_build()
+    code = _BUILD["process"].wait()
+    log = _BUILD["log"]
+    log.seek(0)
+    assert code == 0, f"mkdocs build --strict failed:\n{log.read()[-8000:]}"
+    return _BUILD["site"]

@@ -4,7 +4,9 @@ For each page in both languages: no console error, no failed request, no request
 host but the local server; every figure loaded; every formula typeset; the language
 switcher lands on the same page in the other language; search finds pages in the page's
 language; the bytes the page loads stay under the budget; screenshots at 1280x900 and
-390x844 go to build/browser/ (CI keeps them).
+390x844 go to build/browser/ (CI keeps them; whole lessons, notebooks' first screens).
+Pages are visited a few at a time (the async API); each page still has its own test,
+which reports what went wrong on it.
 
 Without a browser these tests skip and say how to get one, unless LOSSBOOK_REQUIRE_BROWSER=1
 (set by .ci/run and the GitHub workflow), which turns the skip into a failure.
@@ -12,12 +14,14 @@ Without a browser these tests skip and say how to get one, unless LOSSBOOK_REQUI
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import http.server
 import json
 import os
 import shutil
 import threading
+import traceback
 from pathlib import Path
 
 import pytest
@@ -58,11 +62,14 @@ def page_path(lang: str, page: Path) -> str:
     return ("en/" if lang == "en" else "") + ("" if stem.name == "index" else f"{stem}/")
 
 
-@pytest.fixture(scope="module")
-def browser():
+# Pages visited at once (each with its own server, so each first load is counted alone).
+JOBS = max(2, min(3, (os.cpu_count() or 1) + 1))
+
+
+def _browser_or_skip():
     executable = find_browser()
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.async_api  # noqa: F401
     except ImportError:
         executable = None
     if executable is None:
@@ -72,62 +79,96 @@ def browser():
         if os.environ.get("LOSSBOOK_REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    return executable
+
+
+class _Server:
+    """The built site on 127.0.0.1, as a plain static server would serve it, counting the
+    body bytes it sends."""
+
+    def __init__(self, directory):
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def copyfile(handler, source, outputfile):  # noqa: N805 - the server counts
+                data = source.read()
+                self.sent += len(data)
+                outputfile.write(data)
+
+        self.sent = 0
+        self.httpd = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 @pytest.fixture(scope="module")
-def server(built_site):
-    """The built site on 127.0.0.1, as a plain static server would serve it."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site quietly and counts the body bytes it sends."""
-
-    sent = 0
-
-    def log_message(self, *args):
-        pass
-
-    def copyfile(self, source, outputfile):
-        data = source.read()
-        type(self).sent += len(data)
-        outputfile.write(data)
-
-
-@pytest.fixture(scope="module")
-def report():
+def visits(built_site):
+    """Every page of both languages checked in the browser, JOBS at a time:
+    ``{(lang, page): None or what went wrong}`` and the bytes of each first visit."""
+    executable = _browser_or_skip()
     OUT.mkdir(parents=True, exist_ok=True)
-    weights = {}
-    yield weights
+    servers = [_Server(built_site) for _ in range(JOBS)]
+    weights: dict = {}
+    try:
+        results = asyncio.run(_visit_all(executable, servers, weights))
+    finally:
+        for server in servers:
+            server.close()
     (OUT / "page-weights.json").write_text(json.dumps(weights, indent=1, sort_keys=True))
+    return results, weights
+
+
+async def _visit_all(executable, servers, weights):
+    from playwright.async_api import async_playwright
+
+    todo = [(lang, page) for page in PAGES + NOTEBOOK_PAGES for lang in LANGS]
+    results = {}
+
+    async def worker(server, browser):
+        while todo:
+            lang, page = todo.pop(0)
+            try:
+                await check_page(browser, server, lang, page, weights)
+                results[lang, str(page)] = None
+            except Exception as err:  # noqa: BLE001 - reported by the page's own test
+                results[lang, str(page)] = "".join(traceback.format_exception_only(err))
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=executable,
+                                                   args=CHROMIUM_ARGS)
+        try:
+            await asyncio.gather(*(worker(server, browser) for server in servers))
+        finally:
+            await browser.close()
+    return results
 
 
 class Visit:
     """Opens a page and records its console errors, failed requests and hosts."""
 
-    def __init__(self, browser, url, viewport):
-        self.context = browser.new_context(viewport=viewport)
-        self.page = self.context.new_page()
+    def __init__(self, browser, server, viewport):
+        self.browser, self.server, self.viewport = browser, server, viewport
         self.problems, self.hosts = [], set()
+
+    async def open(self, url, wait_until="networkidle"):
+        self.context = await self.browser.new_context(viewport=self.viewport)
+        self.page = await self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda err: self.problems.append(f"page error: {err}"))
         self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
         self.page.on("response", self._response)
         self.page.on("request", lambda r: self.hosts.add(r.url.split("/")[2])
                      if r.url.startswith("http") else None)
-        _QuietHandler.sent = 0
-        self.page.goto(url, wait_until="networkidle")
-        self.first_load = _QuietHandler.sent  # what the server sent for this first visit
+        self.server.sent = 0
+        await self.page.goto(url, wait_until=wait_until)
+        self.first_load = self.server.sent  # what the server sent for this first visit
+        return self.page
 
     def _console(self, message):
         if message.type == "error":
@@ -137,111 +178,123 @@ class Visit:
         if response.status >= 400:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 
-    def close(self):
-        self.context.close()
+    async def close(self):
+        await self.context.close()
 
 
-def load_figures(page) -> None:
+async def load_figures(page) -> None:
     """Scrolls to each figure (they load lazily) and waits until it has been drawn."""
-    for figure in page.query_selector_all("article img"):
-        figure.scroll_into_view_if_needed()
+    for figure in await page.query_selector_all("article img"):
+        await figure.scroll_into_view_if_needed()
         try:
-            page.wait_for_function("e => e.complete && e.naturalWidth > 0", arg=figure,
-                                   timeout=10000)
+            await page.wait_for_function("e => e.complete && e.naturalWidth > 0",
+                                         arg=figure, timeout=15000)
         except Exception as err:  # noqa: BLE001 - say which figure
-            raise AssertionError(f"figure not loaded: {figure.get_attribute('src')}") from err
+            src = await figure.get_attribute("src")
+            raise AssertionError(f"figure not loaded: {src}") from err
 
 
-def search(page, query) -> bool:
+async def search(page, query) -> bool:
     """Types a query as a reader would and waits for results.
 
     Material reads the query on keyup; an IME (and Playwright's fill) inserts CJK text
     without one, so a final key press stands in for the reader's last keystroke.
     """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
 
     box = "input.md-search__input"
-    page.fill(box, query)
-    page.press(box, "End")
+    await page.fill(box, query)
+    await page.press(box, "End")
     try:
-        page.wait_for_selector(".md-search-result__item", timeout=15000)
+        await page.wait_for_selector(".md-search-result__item", timeout=20000)
     except PlaywrightTimeout:
         return False
     return True
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("page", PAGES + NOTEBOOK_PAGES, ids=str)
-def test_page_in_a_browser(browser, server, report, lang, page):
+async def check_page(browser, server, lang, page, weights):
     """Loads cleanly and locally, shows its figures and math, switches language, searches."""
-    url = server + page_path(lang, page)
-    visit = Visit(browser, url, {"width": 1280, "height": 900})
-    p = visit.page
+    url = server.url + page_path(lang, page)
+    visit = Visit(browser, server, {"width": 1280, "height": 900})
     try:
-        local = server.split("/")[2]
+        p = await visit.open(url)
+        local = server.url.split("/")[2]
         assert visit.hosts <= {local}, f"requests to other hosts: {visit.hosts - {local}}"
-        load_figures(p)
+        await load_figures(p)
         if page.parts[0] == "notebooks":
-            drawn = p.eval_on_selector_all(
+            drawn = await p.eval_on_selector_all(
                 ".jp-OutputArea-output img",
                 "els => els.map(e => e.complete && e.naturalWidth > 0)")
             assert all(drawn), "a notebook figure did not render"
-        text = p.inner_text("article")
+        text = await p.inner_text("article")
         for raw in ("\\frac", "\\sum", "$$", "\\(", "\\["):
             assert raw not in text, f"raw TeX {raw!r} on the page"
-        sizes = p.eval_on_selector_all(
+        sizes = await p.eval_on_selector_all(
             "article math", "els => els.map(e => e.getBoundingClientRect().width)")
         assert all(width > 0 for width in sizes), "a formula was not laid out"
         shots = OUT / lang
         shots.mkdir(parents=True, exist_ok=True)
         stem = page.with_suffix("").as_posix().replace("/", "-")
-        p.evaluate("window.scrollTo(0, 0)")  # sticky header and sidebars at the top
-        p.screenshot(path=str(shots / f"{stem}-1280.png"), full_page=True)
-        report[f"{lang}/{page}"] = visit.first_load
+        await p.evaluate("window.scrollTo(0, 0)")  # sticky header and sidebars at the top
+        # Whole lessons; a notebook's first screen (whole, they take seconds to encode).
+        lesson = page.parts[0] != "notebooks"
+        await p.screenshot(path=str(shots / f"{stem}-1280.png"), full_page=lesson)
+        weights[f"{lang}/{page}"] = visit.first_load
 
         # Search, in the page's language only (each language has its own index).
         query = SEARCHES[lang].get(str(page))
         if query:
-            assert search(p, query), f"searching {query!r} found nothing"
-            links = p.eval_on_selector_all(".md-search-result__link",
-                                           "els => els.map(e => e.href)")
+            assert await search(p, query), f"searching {query!r} found nothing"
+            links = await p.eval_on_selector_all(".md-search-result__link",
+                                                 "els => els.map(e => e.href)")
             assert links and all(("/en/" in link) == (lang == "en") for link in links), links
-            own = server + page_path(lang, page)
+            own = server.url + page_path(lang, page)
             assert any(link.split("#")[0].split("?")[0] == own for link in links), (
                 f"searching {query!r} does not find {own} among {links}"
             )
-            p.keyboard.press("Escape")
+            await p.keyboard.press("Escape")
 
         # The language switcher goes to the same page in the other language.
         other = "en" if lang == "zh" else "zh"
-        p.eval_on_selector(f"a.md-select__link[hreflang={other}]", "e => e.click()")
-        p.wait_for_url(server + page_path(other, page))
+        await p.eval_on_selector(f"a.md-select__link[hreflang={other}]", "e => e.click()")
+        await p.wait_for_url(server.url + page_path(other, page))
         assert visit.problems == [], visit.problems
     finally:
-        visit.close()
+        await visit.close()
 
-    phone = Visit(browser, url, {"width": 390, "height": 844})
+    # The desktop visit waited for the network to settle; here the load event will do.
+    phone = Visit(browser, server, {"width": 390, "height": 844})
     try:
-        load_figures(phone.page)
-        phone.page.evaluate("window.scrollTo(0, 0)")
-        phone.page.screenshot(path=str(OUT / lang / f"{stem}-390.png"), full_page=True)
-        overflow = phone.page.evaluate(
+        p = await phone.open(url, wait_until="load")
+        await load_figures(p)
+        await p.evaluate("window.scrollTo(0, 0)")
+        await p.screenshot(path=str(OUT / lang / f"{stem}-390.png"), full_page=lesson)
+        overflow = await p.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
         assert phone.problems == [], phone.problems
     finally:
-        phone.close()
+        await phone.close()
 
 
-def test_largest_page_stays_under_budget(report):
-    """After the page tests: the heaviest lesson's first visit loads less than the budget.
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", PAGES + NOTEBOOK_PAGES, ids=str)
+def test_page_in_a_browser(visits, lang, page):
+    """Loads cleanly and locally, shows its figures and math, switches language, searches."""
+    results, _ = visits
+    if results[lang, str(page)] is not None:
+        pytest.fail(f"{lang}/{page}: {results[lang, str(page)]}", pytrace=False)
+
+
+def test_largest_page_stays_under_budget(visits):
+    """The heaviest lesson's first visit loads less than the budget.
 
     Notebook pages are recorded too but not held to it: mkdocs-jupyter inlines
     JupyterLab's stylesheets into each of them (about 1 MB).
     """
-    lessons = {key: size for key, size in report.items() if "/notebooks/" not in key}
-    if not lessons:
-        pytest.skip("the browser tests did not run")
+    _, weights = visits
+    lessons = {key: size for key, size in weights.items() if "/notebooks/" not in key}
+    assert lessons, "no page was weighed"
     heaviest = max(lessons, key=lessons.get)
     assert lessons[heaviest] <= PAGE_BUDGET, (
         f"{heaviest} loads {lessons[heaviest] / 1024:.0f} KiB > {PAGE_BUDGET / 1024:.0f} KiB"

@@ -2,10 +2,11 @@
 
 - Every python fence in docs/zh and docs/en runs, with its ``--8<--`` includes expanded by
   pymdownx.snippets configured exactly as mkdocs.yml configures the build. A page's
-  blocks run in order in one namespace, as a reader runs them in a notebook.
+  blocks run in order in one namespace: as its notebook, which the build executes in a
+  Jupyter kernel, as a reader runs them.
 - A meta-test counts the python fences independently, so a fence that the runner would
   not see (a ``~~~`` fence, a skip mark) fails the suite.
-- Every file in snippets/ runs as a script.
+- Every file in snippets/ runs as a script (the build runs each in a fresh process).
 - Output blocks are includes of the build's recorded output, never typed text.
 - zh/en parity: the same pages, includes, anchors, figures and quoted values.
 """
@@ -15,11 +16,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import linecache
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -62,29 +61,24 @@ def python_blocks(path: Path):
 
 
 _RESULTS: dict = {}
+NOTEBOOK_WORK = ROOT / "build" / "notebooks"
 
 
-@pytest.mark.parametrize("page", ALL_PAGES, ids=page_id)
-def test_every_python_block_runs(page, expander):
-    """The page's python blocks, includes expanded, run in order without error."""
+def _run_in_process(page, sources):
+    """Runs a page's blocks in order in one namespace, here (for a page without a notebook)."""
     import matplotlib.pyplot as plt
 
-    blocks = python_blocks(page)
-    sources = [expander(block.code) for block in blocks]
-    for block, source in zip(blocks, sources, strict=True):
-        assert "--8<--" not in source, f"{page_id(page)}:{block.lineno}: include not expanded"
     key = hashlib.sha256("\0".join(sources).encode()).hexdigest()
     if key not in _RESULTS:  # zh and en show the same code: run it once
         namespace = {"__name__": "__lossbook_docs__"}
         try:
-            for block, source in zip(blocks, sources, strict=True):
-                filename = f"{page_id(page)}:{block.lineno}"
+            for number, source in enumerate(sources, start=1):
+                filename = f"{page_id(page)}:block{number}"
                 # AutoGraph reads a tf.function's source through linecache, as it would
                 # from a file or a notebook cell.
                 linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-                code = compile(source, filename, "exec")
                 with contextlib.redirect_stdout(io.StringIO()):
-                    exec(code, namespace)  # noqa: S102 - running the docs is the point
+                    exec(compile(source, filename, "exec"), namespace)  # noqa: S102
             _RESULTS[key] = None
         except Exception as err:  # noqa: BLE001 - reported below, with the page
             _RESULTS[key] = err
@@ -92,6 +86,48 @@ def test_every_python_block_runs(page, expander):
             plt.close("all")
     if _RESULTS[key] is not None:
         raise AssertionError(f"{page_id(page)}: a code block failed") from _RESULTS[key]
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=page_id)
+def test_every_python_block_runs(page, expander, built_site):
+    """The page's python blocks, includes expanded, run in order in one namespace.
+
+    A lesson's blocks are exactly its notebook's code cells, which the build executes in
+    a fresh Jupyter kernel (a failing cell fails the build, with its traceback). Here:
+    the executed notebook is the one made from this page as it is now (its cache key
+    matches), holds these blocks in this order, ran every one of them in order, and no
+    cell raised. A page without a notebook runs its blocks in this process.
+    """
+    from lossbook._site import notebooks
+
+    blocks = python_blocks(page)
+    sources = [expander(block.code) for block in blocks]
+    for block, source in zip(blocks, sources, strict=True):
+        assert "--8<--" not in source, f"{page_id(page)}:{block.lineno}: include not expanded"
+    lang = page.parent.name
+    if page not in notebooks.lesson_pages(page.parent):
+        _run_in_process(page, sources)
+        return
+    script = notebooks.lesson_script(page, lang, expander, ROOT / "build" / "run")
+    made = NOTEBOOK_WORK / lang / page.stem
+    assert (made.with_suffix(".key").read_text()
+            == notebooks.notebook_key(script, ROOT / "src" / "lossbook")), (
+        f"{page_id(page)}: its executed notebook is not from the page as it is now"
+    )
+    nb = json.loads(made.with_suffix(".ipynb").read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    # The first code cell sets the figures' language; the rest are the page's blocks.
+    assert "set_language" in "".join(code[0]["source"])
+    cells = ["".join(c["source"]) for c in code[1:]]
+    assert cells == [source.strip("\n") for source in sources], (
+        f"{page_id(page)}: the notebook's cells are not the page's blocks"
+    )
+    counts = [c["execution_count"] for c in code]
+    assert counts == list(range(1, len(code) + 1)), (
+        f"{page_id(page)}: cells did not all run, in order, in one kernel: {counts}"
+    )
+    errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+    assert not errors, f"{page_id(page)}: {errors[0]['ename']}: {errors[0]['evalue']}"
 
 
 @pytest.mark.parametrize("page", ALL_PAGES, ids=page_id)
@@ -194,31 +230,23 @@ def test_every_snippet_section_is_shown():
                 assert f"{snippet.name}:{name}" in included, f"{snippet.name}:{name} is not shown"
 
 
-@pytest.fixture(scope="module")
-def snippet_runs():
-    """Runs every snippet as a script, two at a time (the machine has two cores)."""
-    env = dict(os.environ, MPLBACKEND="Agg")
-    env["PYTHONPATH"] = str(ROOT / "src")
-    pending, results = list(SNIPPETS), {}
-    running = []
-    while pending or running:
-        while pending and len(running) < 2:
-            path = pending.pop(0)
-            proc = subprocess.Popen([sys.executable, str(path)], cwd=ROOT, env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            running.append((path, proc))
-        path, proc = running.pop(0)
-        out, err = proc.communicate(timeout=300)
-        results[path.name] = (proc.returncode, out, err)
-    return results
-
-
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=lambda p: p.name)
-def test_every_snippet_runs_as_a_script(snippet, snippet_runs):
-    """``python snippets/<name>.py`` exits 0."""
-    code, out, err = snippet_runs[snippet.name]
-    assert code == 0, f"{snippet.name} failed:\n{err[-4000:]}"
-    assert out.strip(), f"{snippet.name} printed nothing"
+def test_every_snippet_runs_as_a_script(snippet, built_site):
+    """``python snippets/<name>.py`` exits 0 and prints.
+
+    The build runs each snippet as a script, in a fresh process of its own, for the
+    outputs the pages show; a failure fails the build. Here: the recorded run is of the
+    snippet as it is now, with src/ and the packages as they are now, and printed.
+    """
+    from lossbook._site import build
+
+    record = ROOT / "build" / "run" / snippet.stem
+    assert (record / build.KEY_FILE).read_text() == build.cache_key(
+        snippet, ROOT / "src" / "lossbook"), f"{snippet.name}: no run of it as it is now"
+    meta = json.loads((record / "meta.json").read_text(encoding="utf-8"))
+    assert meta["name"] == "__main__", f"{snippet.name} did not run as a script"
+    printed = "".join(p.read_text(encoding="utf-8") for p in record.glob("*.txt"))
+    assert printed.strip(), f"{snippet.name} printed nothing"
 
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=lambda p: p.name)

@@ -75,19 +75,48 @@ class TestRunSnippet:
 
 
 class TestCache:
-    def test_key_changes_with_the_snippet_and_with_src(self, tmp_path):
-        """Editing the snippet or any file under src/ invalidates the cached run."""
+    def test_key_changes_with_the_snippet_src_and_packages(self, tmp_path):
+        """Editing the snippet or a module under src/, or other installed versions,
+        invalidates the cached run; the benchmark module (no lesson imports it) does not."""
         snippet, src = tmp_path / "s.py", tmp_path / "src"
         src.mkdir()
         snippet.write_text("x = 1\n")
         (src / "m.py").write_text("y = 1\n")
+        (src / "bench.py").write_text("z = 1\n")
         key = build.cache_key(snippet, src)
+        assert build.cache_key(snippet, src) == key
+        (src / "bench.py").write_text("z = 2\n")
         assert build.cache_key(snippet, src) == key
         (src / "m.py").write_text("y = 2\n")
         key2 = build.cache_key(snippet, src)
         assert key2 != key
         snippet.write_text("x = 2\n")
-        assert build.cache_key(snippet, src) != key2
+        key3 = build.cache_key(snippet, src)
+        assert key3 != key2
+        assert build.cache_key(snippet, src, env="tensorflow-cpu==0.0") != key3
+
+    def test_environment_names_the_installed_versions(self):
+        import tensorflow as tf
+
+        assert f"=={tf.__version__}" in build.environment()
+
+
+class TestEnsureRuns:
+    def test_runs_as_scripts_and_reports_every_failure(self, tmp_path):
+        """Each snippet runs in its own process as __main__; all failures are reported."""
+        snippets, src, out = tmp_path / "snippets", tmp_path / "src" / "pkg", tmp_path / "out"
+        snippets.mkdir()
+        src.mkdir(parents=True)
+        (snippets / "good.py").write_text(
+            '# --8<-- [start:a]\nprint("as", __name__)\n# --8<-- [end:a]\n')
+        (snippets / "bad1.py").write_text("raise RuntimeError('first broken')\n")
+        (snippets / "bad2.py").write_text("import no_such_module_here\n")
+        with pytest.raises(RuntimeError, match="2 snippet") as info:
+            build.ensure_runs(snippets, out, src, jobs=2)
+        assert "first broken" in str(info.value) and "no_such_module_here" in str(info.value)
+        assert (out / "good" / "a.txt").read_text() == "as __main__\n"
+        # The good one is cached; the broken ones run again next time.
+        assert [p.name for p in build.stale_snippets(snippets, out, src)] == ["bad1.py", "bad2.py"]
 
 
 class TestSubstituteValues:

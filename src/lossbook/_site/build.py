@@ -17,32 +17,69 @@ from pathlib import Path
 from lossbook._site.runner import META_FILE, VALUES_FILE
 
 KEY_FILE = ".key"
-RUNNER_VERSION = "1"
+# Bump when how a snippet is run changes in a way the hashed files do not show.
+RUNNER_VERSION = "2"
+# Packages whose version can change what a snippet prints or draws.
+RUN_PACKAGES = ("tensorflow-cpu", "tensorflow", "keras", "numpy", "matplotlib", "mplfonts")
 
 
-def cache_key(snippet: Path, src_dir: Path) -> str:
-    """A hash of everything a snippet's outputs depend on: itself and ``src/lossbook``."""
-    digest = hashlib.sha256(RUNNER_VERSION.encode())
-    digest.update(f"{sys.version_info[:3]}".encode())
-    digest.update(snippet.read_bytes())
+def environment() -> str:
+    """Python and the versions of the packages the runs depend on, as one line."""
+    from importlib import metadata
+
+    versions = []
+    for name in RUN_PACKAGES:
+        try:
+            versions.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}: none")
+    return f"python {sys.version_info[:3]}; " + ", ".join(versions)
+
+
+def source_digest(digest, src_dir: Path, env: str | None = None):
+    """Feeds ``src/lossbook`` (but ``bench.py``, which no lesson imports) and the
+    environment into ``digest``."""
     for path in sorted(src_dir.rglob("*.py")):
-        digest.update(str(path.relative_to(src_dir)).encode())
+        relative = path.relative_to(src_dir).as_posix()
+        if relative == "bench.py":
+            continue
+        digest.update(relative.encode())
         digest.update(path.read_bytes())
-    return digest.hexdigest()
+    digest.update((env if env is not None else environment()).encode())
+    return digest
+
+
+def cache_key(snippet: Path, src_dir: Path, env: str | None = None) -> str:
+    """A hash of everything a snippet's outputs depend on: itself, ``src/lossbook`` and
+    the installed versions of Python, TensorFlow, Keras, NumPy and Matplotlib."""
+    digest = hashlib.sha256(RUNNER_VERSION.encode())
+    digest.update(snippet.read_bytes())
+    return source_digest(digest, src_dir, env).hexdigest()
 
 
 def stale_snippets(snippets_dir: Path, out_dir: Path, src_dir: Path):
     """The snippets whose recorded outputs are missing or out of date."""
-    stale = []
+    stale, env = [], environment()
     for snippet in sorted(snippets_dir.glob("*.py")):
         key_file = out_dir / snippet.stem / KEY_FILE
-        if not key_file.exists() or key_file.read_text() != cache_key(snippet, src_dir):
+        if not key_file.exists() or key_file.read_text() != cache_key(snippet, src_dir, env):
             stale.append(snippet)
     return stale
 
 
-def ensure_runs(snippets_dir: Path, out_dir: Path, src_dir: Path, log=None) -> list:
-    """Runs the stale snippets in one fresh Python process, so edits to ``src/`` count."""
+def _expected_seconds(snippet: Path, out_dir: Path) -> float:
+    """How long the snippet took last time (its size stands in before a first run)."""
+    try:
+        return float(json.loads((out_dir / snippet.stem / META_FILE).read_text())["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return snippet.stat().st_size / 1000
+
+
+def ensure_runs(snippets_dir: Path, out_dir: Path, src_dir: Path, log=None,
+                jobs: int | None = None) -> list:
+    """Runs each stale snippet as a script (``__name__ == "__main__"``), each in a fresh
+    process of its own, ``jobs`` at a time (default: one per core), longest first. Every
+    failure is reported, each with its snippet's traceback."""
     stale = stale_snippets(snippets_dir, out_dir, src_dir)
     if not stale:
         return []
@@ -52,16 +89,28 @@ def ensure_runs(snippets_dir: Path, out_dir: Path, src_dir: Path, log=None) -> l
     env["PYTHONPATH"] = os.pathsep.join(
         [str(src_dir.parent), *filter(None, [env.get("PYTHONPATH")])]
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "lossbook._site.runner", "--out", str(out_dir), *map(str, stale)],
+    stale.sort(key=lambda p: _expected_seconds(p, out_dir), reverse=True)
+    jobs = max(1, min(len(stale), jobs or os.cpu_count() or 1))
+    proc = subprocess.run(
+        [sys.executable, "-m", "lossbook._site.runner", "--out", str(out_dir),
+         "--jobs", str(jobs), *map(str, stale)],
         env=env, capture_output=True, text=True, check=False,
     )
-    if result.returncode != 0:
-        raise RuntimeError(
-            "running the snippets failed:\n" + result.stdout + result.stderr[-6000:]
-        )
+    results = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith("{"):
+            result = json.loads(line)
+            results[result["snippet"]] = result
+    key_env, failed = environment(), []
     for snippet in stale:
-        (out_dir / snippet.stem / KEY_FILE).write_text(cache_key(snippet, src_dir))
+        result = results.get(snippet.name)
+        if result and result["ok"]:
+            (out_dir / snippet.stem / KEY_FILE).write_text(cache_key(snippet, src_dir, key_env))
+        else:
+            error = result["error"] if result else proc.stderr[-6000:]
+            failed.append(f"--- {snippet.name} ---\n{error}")
+    if failed:
+        raise RuntimeError(f"{len(failed)} snippet(s) failed:\n" + "\n".join(failed))
     return stale
 
 
@@ -133,6 +182,7 @@ def math_to_mathml(page_html: str) -> str:
     return MATH_RE.sub(replace, page_html)
 
 
+STAMP_FACTS = ("tensorflow", "keras", "numpy", "python")
 INCLUDE_RE = re.compile(r'^\s*-{1,}8<-{1,}\s+"(?P<snippet>[^"/:]+)\.py(?::[^"]*)?"\s*$', re.M)
 STAMP = {
     "zh": "本页经 TensorFlow {tensorflow}(Keras {keras}、NumPy {numpy}、Python {python})"
@@ -158,7 +208,7 @@ def version_stamp(markdown: str, out_dir: Path, lang: str, where: str = "page") 
         if not path.exists():
             raise KeyError(f"{where}: snippets/{name}.py has no recorded run")
         metas.append(json.loads(path.read_text(encoding="utf-8")))
-    versions = {tuple((k, v) for k, v in m.items() if k != "date") for m in metas}
+    versions = {tuple((k, m[k]) for k in STAMP_FACTS) for m in metas}
     if len(versions) != 1:
         raise ValueError(f"{where}: its snippets ran with different versions: {versions}")
     facts = dict(next(iter(versions)), date=max(m["date"] for m in metas))

@@ -147,84 +147,101 @@ def execute_script(script: Path, notebook: Path, timeout: int = 900) -> None:
     nbformat.write(nb, notebook)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="execute lesson scripts into notebooks")
-    parser.add_argument("scripts", type=Path, nargs="+")
-    args = parser.parse_args(argv)
-    for script in args.scripts:
-        execute_script(script, script.with_suffix(".ipynb"))
-        print(f"executed {script.name}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def lesson_pages(docs_dir: Path) -> list[Path]:
     """The lessons of one language: every page with code, but the home page."""
     return sorted(p for p in docs_dir.glob("*.md") if p.name != "index.md"
                   and re.search(r"^\s*```python\s*$", p.read_text(encoding="utf-8"), re.M))
 
 
-def notebook_key(script_text: str, src_dir: Path) -> str:
+def notebook_key(script_text: str, src_dir: Path, env: str | None = None) -> str:
+    """A hash of what an executed notebook depends on: its script, ``src/lossbook`` and
+    the installed versions (as for the snippet runs)."""
     import hashlib
 
+    from lossbook._site.build import source_digest
+
     digest = hashlib.sha256(f"{EXECUTION_VERSION}\n{script_text}".encode())
-    for path in sorted(src_dir.rglob("*.py")):
-        digest.update(str(path.relative_to(src_dir)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return source_digest(digest, src_dir, env).hexdigest()
+
+
+def lesson_script(page: Path, lang: str, expand, values_dir: Path) -> str:
+    """The percent script a lesson page becomes (without the Colab cell, which does
+    nothing outside Colab, so one executed notebook serves builds with and without it)."""
+    from lossbook._site.build import substitute_values
+
+    text = substitute_values(page.read_text(encoding="utf-8"), values_dir,
+                             where=f"{lang}/{page.name}")
+    return percent_script(page_cells(text, expand), lang)
+
+
+def _expected_seconds(target: Path) -> float:
+    try:
+        return float(target.with_suffix(".seconds").read_text())
+    except (OSError, ValueError):
+        return target.stat().st_size / 1000
 
 
 def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
-                     values_dir: Path, repository: str | None = None, log=None) -> list:
+                     values_dir: Path, repository: str | None = None, log=None,
+                     jobs: int | None = None) -> list:
     """For each ``{lang: docs_dir}``, writes ``notebooks/<lesson>.ipynb`` (rendered as a
     page), the same notebook for download in ``notebooks/download/`` and
     ``notebooks/<lesson>.py``, executing only the notebooks whose script or ``src/``
-    changed: one process per language, side by side."""
+    changed: each in a fresh process and kernel, ``jobs`` at a time (default: one per
+    core), longest first."""
     import os
     import subprocess
+    import time
+    from concurrent.futures import ThreadPoolExecutor
 
-    from lossbook._site.build import substitute_values
+    from lossbook._site.build import environment
 
-    stale, running = {}, []
+    stale, env_line = [], environment()
     for lang, docs_dir in docs_dirs.items():
         work_dir = work_root / lang
         work_dir.mkdir(parents=True, exist_ok=True)
         for page in lesson_pages(docs_dir):
-            text = substitute_values(page.read_text(encoding="utf-8"), values_dir,
-                                     where=f"{lang}/{page.name}")
-            # Executed without the Colab cell (it does nothing outside Colab), so the
-            # cached run serves builds with and without a repository.
-            script = percent_script(page_cells(text, expand), lang)
+            script = lesson_script(page, lang, expand, values_dir)
             target = work_dir / f"{page.stem}.py"
             key_file = target.with_suffix(".key")
-            key = notebook_key(script, src_dir)
+            key = notebook_key(script, src_dir, env_line)
             if not (key_file.exists() and key_file.read_text() == key
                     and target.with_suffix(".ipynb").exists()):
                 target.write_text(script, encoding="utf-8")
-                stale.setdefault(lang, []).append((target, key_file, key))
-    for lang, items in stale.items():
-        if log:
-            log(f"executing {len(items)} {lang} notebook(s)")
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [str(src_dir.parent), *filter(None, [os.environ.get("PYTHONPATH")])]))
-        # The kernel is started as `python`: make it this environment's interpreter.
-        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-        # An inherited MPLBACKEND (Agg, say, from a test run) would stop the kernel's
-        # inline backend from showing the figures.
-        env.pop("MPLBACKEND", None)
-        running.append((lang, items, subprocess.Popen(
-            [sys.executable, "-m", "lossbook._site.notebooks", *(str(t) for t, _, _ in items)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )))
-    for lang, items, process in running:
-        _, err = process.communicate()
-        if process.returncode != 0:
-            raise RuntimeError(f"executing the {lang} notebooks failed:\n" + err[-6000:])
-        for _, key_file, key in items:
+                stale.append((lang, target, key_file, key))
+    if stale and log:
+        log(f"executing {len(stale)} notebook(s): "
+            + ", ".join(f"{lang}/{t.stem}" for lang, t, _, _ in stale))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(src_dir.parent), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    # The kernel is started as `python`: make it this environment's interpreter.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    # An inherited MPLBACKEND (Agg, say, from a test run) would stop the kernel's
+    # inline backend from showing the figures.
+    env.pop("MPLBACKEND", None)
+    stale.sort(key=lambda item: _expected_seconds(item[1]), reverse=True)
+
+    def execute(item):
+        _, target, key_file, key = item
+        started = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-m", "lossbook._site.notebooks", str(target)],
+            env=env, capture_output=True, text=True, check=False,
+        )
+        if result.returncode == 0:
+            target.with_suffix(".seconds").write_text(f"{time.perf_counter() - started:.1f}")
             key_file.write_text(key)
+        return result
+
+    if stale:
+        jobs = max(1, min(len(stale), jobs or os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(execute, stale))
+        failed = [f"--- {lang}/{target.stem} ---\n{result.stderr[-6000:]}"
+                  for (lang, target, _, _), result in zip(stale, results, strict=True)
+                  if result.returncode != 0]
+        if failed:
+            raise RuntimeError(f"{len(failed)} notebook(s) failed:\n" + "\n".join(failed))
     for lang, docs_dir in docs_dirs.items():
         out = docs_dir / "notebooks"
         (out / "download").mkdir(parents=True, exist_ok=True)
@@ -243,7 +260,7 @@ def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
                                (script, out / f"{page.stem}.py")):
                 if not dest.exists() or dest.read_text(encoding="utf-8") != text:
                     dest.write_text(text, encoding="utf-8")
-    return [t for items in stale.values() for t, _, _ in items]
+    return [target for _, target, _, _ in stale]
 
 
 def with_colab_cell(script: str, notebook: str, repository: str):
@@ -260,3 +277,17 @@ def with_colab_cell(script: str, notebook: str, repository: str):
         c.pop("id", None)
     nb.nbformat_minor = 4
     return script, nbformat.writes(nb)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="execute lesson scripts into notebooks")
+    parser.add_argument("scripts", type=Path, nargs="+")
+    args = parser.parse_args(argv)
+    for script in args.scripts:
+        execute_script(script, script.with_suffix(".ipynb"))
+        print(f"executed {script.name}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

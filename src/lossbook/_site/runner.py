@@ -3,16 +3,19 @@
 A snippet (``snippets/<name>.py``) is a script cut into sections by pymdownx.snippets
 markers (``# --8<-- [start:train]`` ... ``# --8<-- [end:train]``); the pages include
 those sections as code blocks. ``run_snippet`` executes the whole file in order, in one
-namespace, and writes into ``<out>/<name>/``:
+namespace, as the script itself (``__name__ == "__main__"``), and writes into
+``<out>/<name>/``:
 
 - ``<section>.txt``: what the section printed, included under the code as its output;
 - ``<section>.<lang>.svg`` (``<section>-<i>.<lang>.svg`` for several): each figure the
   section left open, drawn once per language by running the section again;
-- ``values.json``: the snippet's scalar results, for numbers quoted in the prose.
+- ``values.json``: the snippet's scalar results, for numbers quoted in the prose;
+- ``meta.json``: the versions it ran with, the day, and how long it took.
 
 Code outside sections runs too, but it must print nothing and draw nothing: everything
-a page shows comes from code the page shows. The ``if __name__ == "__main__":`` block at
-the end of a snippet (``plt.show()``) does not run here.
+a page shows comes from code the page shows. A closing ``if __name__ == "__main__":
+plt.show()`` runs too; with the Agg backend and every figure already saved and closed it
+does nothing.
 """
 
 from __future__ import annotations
@@ -82,8 +85,11 @@ def _json_value(value):
 
 def run_snippet(path: Path, out_dir: Path, languages=("zh", "en")) -> dict:
     """Runs one snippet and writes its outputs under ``out_dir / path.stem``."""
+    import time
+
     import matplotlib
 
+    started = time.perf_counter()
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -95,7 +101,7 @@ def run_snippet(path: Path, out_dir: Path, languages=("zh", "en")) -> dict:
     target.mkdir(parents=True, exist_ok=True)
     for old in target.iterdir():
         old.unlink()
-    namespace = {"__name__": "__lossbook_run__", "__file__": str(path)}
+    namespace = {"__name__": "__main__", "__file__": str(path)}
     written = []
     for section, code in split_sections(text, str(path)):
         compiled = compile(code, str(path), "exec")
@@ -136,7 +142,9 @@ def run_snippet(path: Path, out_dir: Path, languages=("zh", "en")) -> dict:
     (target / VALUES_FILE).write_text(
         json.dumps(values, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8"
     )
-    (target / META_FILE).write_text(json.dumps(run_metadata(), indent=1), encoding="utf-8")
+    meta = dict(run_metadata(), name=namespace["__name__"],
+                seconds=round(time.perf_counter() - started, 2))
+    (target / META_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return {"snippet": path.name, "files": written}
 
 
@@ -158,15 +166,93 @@ def run_metadata() -> dict:
     }
 
 
+PRELOAD = ("tensorflow", "keras", "numpy", "matplotlib.pyplot", "lossbook.data",
+           "lossbook.losses", "lossbook.plotting", "lossbook.train")
+
+
+def _run_one(path: Path, out_dir: Path) -> dict:
+    """Runs one snippet; never raises: the result says what went wrong."""
+    import time
+    import traceback
+
+    started = time.perf_counter()
+    try:
+        run_snippet(path, out_dir)
+        error = None
+    except BaseException:  # noqa: BLE001 - reported to the parent, with the traceback
+        error = traceback.format_exc()
+    return {"snippet": path.name, "ok": error is None, "error": error,
+            "seconds": round(time.perf_counter() - started, 2)}
+
+
+def run_all(paths, out_dir: Path, jobs: int = 1):
+    """Runs each snippet in a process of its own, ``jobs`` at a time, yielding results.
+
+    On Linux the processes are forked from this one after it has imported the libraries
+    (and run nothing): a fresh process for every snippet without paying TensorFlow's
+    import each time. Elsewhere each snippet gets a new interpreter.
+    """
+    import importlib
+    import subprocess
+    import tempfile
+
+    if not hasattr(os, "fork") or sys.platform != "linux":
+        for path in paths:
+            proc = subprocess.run([sys.executable, "-m", "lossbook._site.runner", "--out",
+                                   str(out_dir), "--in-process", str(path)],
+                                  capture_output=True, text=True, check=False)
+            yield json.loads(proc.stdout.strip().splitlines()[-1]) if proc.stdout.strip() \
+                else {"snippet": path.name, "ok": False, "error": proc.stderr[-6000:]}
+        return
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    for module in PRELOAD:
+        importlib.import_module(module)
+    pending, running = list(paths), {}
+    with tempfile.TemporaryDirectory() as logs:
+        while pending or running:
+            while pending and len(running) < jobs:
+                path = pending.pop(0)
+                report = Path(logs) / f"{path.stem}.json"
+                sys.stdout.flush()
+                sys.stderr.flush()
+                pid = os.fork()
+                if pid == 0:  # the child: run, write the result, leave without clean-up
+                    code = 1
+                    try:
+                        result = _run_one(path, out_dir)
+                        report.write_text(json.dumps(result))
+                        code = 0
+                    finally:
+                        sys.stdout.flush()
+                        sys.stderr.flush()
+                        os._exit(code)
+                running[pid] = (path, report)
+            pid, status = os.wait()
+            path, report = running.pop(pid)
+            if report.exists():
+                yield json.loads(report.read_text())
+            else:
+                code = os.waitstatus_to_exitcode(status)
+                yield {"snippet": path.name, "ok": False,
+                       "error": f"the process died: exit status {code}"}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument("--jobs", type=int, default=1, help="snippets run at once")
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("snippets", type=Path, nargs="+")
     args = parser.parse_args(argv)
-    for path in args.snippets:
-        result = run_snippet(path, args.out)
-        print(f"ran {result['snippet']}: {len(result['files'])} outputs", file=sys.stderr)
-    return 0
+    if args.in_process:
+        results = (_run_one(path, args.out) for path in args.snippets)
+    else:
+        results = run_all(args.snippets, args.out, args.jobs)
+    failed = 0
+    for result in results:  # one JSON line per snippet, for ensure_runs
+        print(json.dumps(result), flush=True)
+        failed += not result["ok"]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
