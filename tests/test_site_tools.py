@@ -243,3 +243,31 @@ class TestBenchTables:
             assert (OUT / f"results.{lang}.md").read_text() == tables(results, lang), (
                 f"bench/results.{lang}.md was edited by hand or is stale: run make bench"
             )
+
+
+class TestFiguresInTheOtherLanguage:
+    def test_a_recorded_figure_is_drawn_again_in_each_language(self, tmp_path):
+        """What the notebook build runs in the kernel after a cell: each figure the cell
+        made with lossbook.plotting, drawn again per language from the same call."""
+        import matplotlib.pyplot as plt
+
+        from lossbook import plotting
+        from lossbook._site.notebooks import figures_after_cell
+
+        plotting._recording = []
+        try:
+            with plotting.language("zh"):
+                plotting.plot_neg_log({"y1": 0.6})
+            figures_after_cell(str(tmp_path), 7, ["en", "zh"])
+            assert plotting._recording == []
+        finally:
+            plotting._recording = None
+            plt.close("all")
+        en, zh = (tmp_path / "7-0.en.png").read_bytes(), (tmp_path / "7-0.zh.png").read_bytes()
+        assert en.startswith(b"\x89PNG") and zh.startswith(b"\x89PNG") and en != zh
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["7-0.en.png", "7-0.zh.png"]
+
+    def test_nothing_is_recorded_outside_the_build(self):
+        from lossbook import plotting
+
+        assert plotting._recording is None

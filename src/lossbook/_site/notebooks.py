@@ -129,8 +129,42 @@ def is_tensorflow_log(output) -> bool:
     )
 
 
-def execute_script(script: Path, notebook: Path, timeout: int = 900) -> None:
-    """Turns a percent script into an executed ``.ipynb`` (run in this interpreter)."""
+def _code_cells(nb) -> list[str]:
+    return [cell.source for cell in nb.cells if cell.cell_type == "code"]
+
+
+def figures_after_cell(directory: str, index: int, langs) -> None:
+    """Runs in the kernel, after each cell: draws each figure the cell made with
+    ``lossbook.plotting`` again in each of ``langs``, from the same call and data, as PNG
+    made the way the inline backend makes it, into ``<index>-<k>.<lang>.png``."""
+    import matplotlib.pyplot as plt
+    from IPython.core.pylabtools import print_figure
+
+    from lossbook import plotting
+
+    made, plotting._recording = plotting._recording or [], []
+    for k, (plot, args, kwargs) in enumerate(made):
+        for lang in langs:
+            with plotting.language(lang):
+                fig = plot(*args, **kwargs)
+            data = print_figure(fig, "png", bbox_inches="tight", base64=False)
+            Path(directory, f"{index}-{k}.{lang}.png").write_bytes(data)
+            plt.close(fig)
+    plotting._recording = []
+
+
+def execute_script(script: Path, twins: dict | None = None, timeout: int = 900) -> None:
+    """Executes a percent script with a real kernel into ``<script>.ipynb``.
+
+    ``twins`` (``{lang: script}``) are the same lesson in other languages: the same code
+    cells, other prose and another figure language. They are not executed again: each
+    gets this run's outputs, with every figure drawn again in its language from the same
+    call and data (``figures_after_cell``). A twin whose code differs runs on its own.
+    """
+    import base64
+    import copy
+    import tempfile
+
     import jupytext
     import nbformat
     from nbclient import NotebookClient
@@ -138,13 +172,56 @@ def execute_script(script: Path, notebook: Path, timeout: int = 900) -> None:
     nb = jupytext.read(script, fmt="py:percent")
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(script.parent)}})
-    client.execute()
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not is_tensorflow_log(o)]
-    nbformat.write(nb, notebook)
+    same, apart = {}, {}
+    for lang, path in (twins or {}).items():
+        twin = jupytext.read(path, fmt="py:percent")
+        kinds = [c.cell_type for c in twin.cells] == [c.cell_type for c in nb.cells]
+        # The first code cell sets the figure language; the rest must match.
+        if kinds and _code_cells(twin)[1:] == _code_cells(nb)[1:]:
+            same[lang] = (path, twin)
+        else:
+            apart[lang] = path
+    with tempfile.TemporaryDirectory() as figures:
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(script.parent)}})
+
+        async def after_cell(cell, cell_index, execute_reply):
+            code = ("import lossbook._site.notebooks as _lossbook_nb\n"
+                    f"_lossbook_nb.figures_after_cell({figures!r}, {cell_index}, "
+                    f"{sorted(same)!r})")
+            reply = await client.async_wait_for_reply(
+                client.kc.execute(code, silent=True, store_history=False))
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"{script.name}: cell {cell_index}: drawing its figures "
+                                   f"in {sorted(same)} failed: {reply['content']}")
+
+        if same:
+            client.on_cell_executed = after_cell
+        client.execute()
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = [o for o in cell.outputs if not is_tensorflow_log(o)]
+        nbformat.write(nb, script.with_suffix(".ipynb"))
+        for lang, (path, twin) in same.items():
+            twin.metadata = copy.deepcopy(nb.metadata)
+            for index, (cell, other) in enumerate(zip(nb.cells, twin.cells, strict=True)):
+                if cell.cell_type != "code":
+                    continue
+                other.execution_count = cell.execution_count
+                other.outputs = copy.deepcopy(cell.outputs)
+                shown = [o for o in other.outputs if "image/png" in o.get("data", {})]
+                drawn = sorted(Path(figures).glob(f"{index}-*.{lang}.png"),
+                               key=lambda f: int(f.name.split("-")[1].split(".")[0]))
+                if len(drawn) != len(shown):
+                    raise RuntimeError(
+                        f"{script.name}: cell {index} shows {len(shown)} figure(s) but "
+                        f"lossbook.plotting drew {len(drawn)}: make every figure with it"
+                    )
+                for output, png in zip(shown, drawn, strict=True):
+                    output["data"]["image/png"] = base64.b64encode(png.read_bytes()).decode()
+            nbformat.write(twin, path.with_suffix(".ipynb"))
+    for path in apart.values():
+        execute_script(path, timeout=timeout)
 
 
 def lesson_pages(docs_dir: Path) -> list[Path]:
@@ -186,9 +263,9 @@ def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
                      jobs: int | None = None) -> list:
     """For each ``{lang: docs_dir}``, writes ``notebooks/<lesson>.ipynb`` (rendered as a
     page), the same notebook for download in ``notebooks/download/`` and
-    ``notebooks/<lesson>.py``, executing only the notebooks whose script or ``src/``
-    changed: each in a fresh process and kernel, ``jobs`` at a time (default: one per
-    core), longest first."""
+    ``notebooks/<lesson>.py``, executing only the lessons whose script (in any language)
+    or ``src/`` changed: each in a fresh process and kernel, ``jobs`` at a time (default:
+    one per core), longest first."""
     import os
     import subprocess
     import time
@@ -196,7 +273,7 @@ def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
 
     from lossbook._site.build import environment
 
-    stale, env_line = [], environment()
+    lessons, env_line = {}, environment()
     for lang, docs_dir in docs_dirs.items():
         work_dir = work_root / lang
         work_dir.mkdir(parents=True, exist_ok=True)
@@ -205,13 +282,17 @@ def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
             target = work_dir / f"{page.stem}.py"
             key_file = target.with_suffix(".key")
             key = notebook_key(script, src_dir, env_line)
-            if not (key_file.exists() and key_file.read_text() == key
-                    and target.with_suffix(".ipynb").exists()):
+            fresh = (key_file.exists() and key_file.read_text() == key
+                     and target.with_suffix(".ipynb").exists())
+            if not fresh:
                 target.write_text(script, encoding="utf-8")
-                stale.append((lang, target, key_file, key))
+            lessons.setdefault(page.stem, []).append((lang, target, key_file, key, fresh))
+    # A lesson runs once, in its first language; the others share the run (their code is
+    # the same) with their figures drawn in their language. Any stale one reruns it.
+    stale = [items for items in lessons.values() if not all(item[4] for item in items)]
     if stale and log:
-        log(f"executing {len(stale)} notebook(s): "
-            + ", ".join(f"{lang}/{t.stem}" for lang, t, _, _ in stale))
+        log(f"executing {len(stale)} notebook(s), in {len(docs_dirs)} language(s): "
+            + ", ".join(items[0][1].stem for items in stale))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(src_dir.parent), *filter(None, [os.environ.get("PYTHONPATH")])]))
     # The kernel is started as `python`: make it this environment's interpreter.
@@ -219,26 +300,28 @@ def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
     # An inherited MPLBACKEND (Agg, say, from a test run) would stop the kernel's
     # inline backend from showing the figures.
     env.pop("MPLBACKEND", None)
-    stale.sort(key=lambda item: _expected_seconds(item[1]), reverse=True)
+    stale.sort(key=lambda items: _expected_seconds(items[0][1]), reverse=True)
 
-    def execute(item):
-        _, target, key_file, key = item
+    def execute(items):
+        (_, primary, _, _, _), twins = items[0], items[1:]
         started = time.perf_counter()
         result = subprocess.run(
-            [sys.executable, "-m", "lossbook._site.notebooks", str(target)],
+            [sys.executable, "-m", "lossbook._site.notebooks", str(primary),
+             *(f"--twin={lang}={target}" for lang, target, _, _, _ in twins)],
             env=env, capture_output=True, text=True, check=False,
         )
         if result.returncode == 0:
-            target.with_suffix(".seconds").write_text(f"{time.perf_counter() - started:.1f}")
-            key_file.write_text(key)
+            primary.with_suffix(".seconds").write_text(f"{time.perf_counter() - started:.1f}")
+            for _, _, key_file, key, _ in items:
+                key_file.write_text(key)
         return result
 
     if stale:
         jobs = max(1, min(len(stale), jobs or os.cpu_count() or 1))
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(execute, stale))
-        failed = [f"--- {lang}/{target.stem} ---\n{result.stderr[-6000:]}"
-                  for (lang, target, _, _), result in zip(stale, results, strict=True)
+        failed = [f"--- {items[0][1].stem} ---\n{result.stderr[-6000:]}"
+                  for items, result in zip(stale, results, strict=True)
                   if result.returncode != 0]
         if failed:
             raise RuntimeError(f"{len(failed)} notebook(s) failed:\n" + "\n".join(failed))
@@ -260,7 +343,7 @@ def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
                                (script, out / f"{page.stem}.py")):
                 if not dest.exists() or dest.read_text(encoding="utf-8") != text:
                     dest.write_text(text, encoding="utf-8")
-    return [target for _, target, _, _ in stale]
+    return [target for items in stale for _, target, _, _, _ in items]
 
 
 def with_colab_cell(script: str, notebook: str, repository: str):
@@ -281,11 +364,13 @@ def with_colab_cell(script: str, notebook: str, repository: str):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="execute lesson scripts into notebooks")
-    parser.add_argument("scripts", type=Path, nargs="+")
+    parser.add_argument("script", type=Path)
+    parser.add_argument("--twin", action="append", default=[], metavar="LANG=SCRIPT",
+                        help="the same lesson in another language (see execute_script)")
     args = parser.parse_args(argv)
-    for script in args.scripts:
-        execute_script(script, script.with_suffix(".ipynb"))
-        print(f"executed {script.name}", file=sys.stderr)
+    twins = dict(item.split("=", 1) for item in args.twin)
+    execute_script(args.script, {lang: Path(path) for lang, path in twins.items()})
+    print(f"executed {args.script.name}", file=sys.stderr)
     return 0
 
 
