@@ -2,8 +2,9 @@
 
 Writes ``bench/results.json`` and the tables ``bench/results.{zh,en}.md`` that the
 Performance page includes, and prints the English table. Every time is a median over
-repeats; every comparison is a ratio of two medians from the same run, so a busy machine
-slows both sides. Peak memory is each case's own: each runs in a fresh process.
+repeats; every comparison is a ratio of two medians from the same run. The two sides of
+a loss comparison are timed in one process, call by call in turn, so a busy machine
+slows both alike; peak memory is each side's own, measured in a fresh process.
 
 Usage: ``python -m lossbook.bench [--parts training,losses,site,tests]``; with a subset,
 the other parts keep their values from the existing ``bench/results.json``.
@@ -49,8 +50,8 @@ CASE_SCRIPT = r'''
 import json, resource, statistics, sys, time
 import numpy as np, tensorflow as tf, keras
 import lossbook.losses
-expression, shape = sys.argv[1], tuple(json.loads(sys.argv[2]))
-mode, repeats = sys.argv[3], int(sys.argv[4])
+expressions = json.loads(sys.argv[1])  # {"lossbook": ..., "tensorflow": ...}
+shape, mode = tuple(json.loads(sys.argv[2])), sys.argv[3]
 rng = np.random.default_rng(0)
 logits = tf.constant(rng.normal(size=shape).astype(np.float32))
 if shape[-1] > 1:
@@ -59,26 +60,38 @@ else:
     labels = tf.constant(rng.normal(size=shape).astype(np.float32))
 probs = tf.nn.softmax(logits)
 variable = tf.Variable(logits)
-def forward():
-    return eval(expression, {"tf": tf, "keras": keras, "lossbook": lossbook,
-                             "labels": labels, "logits": logits, "probs": probs})
-def forward_backward():
-    with tf.GradientTape() as tape:
-        value = eval(expression, {"tf": tf, "keras": keras, "lossbook": lossbook,
-                                  "labels": labels, "logits": variable, "probs": variable})
-        value = tf.reduce_sum(value)
-    return tape.gradient(value, variable)
 kind, compiled = mode.split("/")
-fn = forward if kind == "forward" else forward_backward
-if compiled == "graph":
-    fn = tf.function(fn)
-fn()  # warm up (and trace)
-times = []
-for _ in range(repeats):
-    start = time.perf_counter()
+def make(expression):
+    def forward():
+        return eval(expression, {"tf": tf, "keras": keras, "lossbook": lossbook,
+                                 "labels": labels, "logits": logits, "probs": probs})
+    def forward_backward():
+        with tf.GradientTape() as tape:
+            value = eval(expression, {"tf": tf, "keras": keras, "lossbook": lossbook,
+                                      "labels": labels, "logits": variable,
+                                      "probs": variable})
+            value = tf.reduce_sum(value)
+        return tape.gradient(value, variable)
+    fn = forward if kind == "forward" else forward_backward
+    return tf.function(fn) if compiled == "graph" else fn
+fns = {side: make(expression) for side, expression in expressions.items()}
+for fn in fns.values():  # warm up (and trace)
+    np.asarray(fn()); np.asarray(fn())
+start = time.perf_counter()
+for fn in fns.values():
     np.asarray(fn())
-    times.append(time.perf_counter() - start)
-print(json.dumps({"median": statistics.median(times),
+# Interleaved calls, so both sides meet the same machine (each goes first every other
+# time, so neither finds the other's data in cache more often); about 6 s in all.
+per_pair = time.perf_counter() - start
+repeats = int(min(401, max(31, 6.0 / per_pair)))
+times = {side: [] for side in fns}
+for i in range(repeats):
+    for side, fn in (list(fns.items()) if i % 2 == 0 else list(fns.items())[::-1]):
+        start = time.perf_counter()
+        np.asarray(fn())
+        times[side].append(time.perf_counter() - start)
+print(json.dumps({"repeats": repeats,
+                  "median": {side: statistics.median(t) for side, t in times.items()},
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 '''
 
@@ -150,33 +163,42 @@ def bench_training(repeats_fast=7, repeats_eager=3):
     return rows
 
 
-def bench_losses(repeats=15):
-    """Each lossbook loss against TensorFlow's built-in, in fresh processes."""
+def bench_losses():
+    """Each lossbook loss against TensorFlow's built-in: time as medians of interleaved
+    calls in one process; peak memory (max RSS) of each side alone, in a process of its
+    own."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+
+    def case(expressions, shape, mode):
+        out = subprocess.run(
+            [sys.executable, "-c", CASE_SCRIPT, json.dumps(expressions), json.dumps(shape),
+             mode.replace("forward+gradient", "backward")],
+            env=env, capture_output=True, text=True, check=True,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
     rows = []
     for name, (ours, theirs, shape, target) in LOSS_CASES.items():
         for mode in ("forward/eager", "forward/graph", "forward+gradient/eager",
                      "forward+gradient/graph"):
-            result = {}
-            for side, expression in (("lossbook", ours), ("tensorflow", theirs)):
-                out = subprocess.run(
-                    [sys.executable, "-c", CASE_SCRIPT, expression, json.dumps(shape),
-                     mode.replace("forward+gradient", "backward"), str(repeats)],
-                    env=env, capture_output=True, text=True, check=True,
-                )
-                result[side] = json.loads(out.stdout.strip().splitlines()[-1])
-            ratio = result["lossbook"]["median"] / result["tensorflow"]["median"]
+            timed = case({"lossbook": ours, "tensorflow": theirs}, shape, mode)
+            peak = {side: case({side: expression}, shape, mode)["peak_mib"]
+                    for side, expression in (("lossbook", ours), ("tensorflow", theirs))}
+            median = timed["median"]
+            ratio = median["lossbook"] / median["tensorflow"]
             rows.append({
                 "loss": name, "shape": list(shape), "mode": mode,
-                "lossbook_ms": result["lossbook"]["median"] * 1e3,
-                "tensorflow_ms": result["tensorflow"]["median"] * 1e3,
+                "repeats": timed["repeats"],
+                "lossbook_ms": median["lossbook"] * 1e3,
+                "tensorflow_ms": median["tensorflow"] * 1e3,
                 "ratio": ratio, "target": target,
                 "met": None if target is None else ratio <= target,
-                "lossbook_peak_mib": result["lossbook"]["peak_mib"],
-                "tensorflow_peak_mib": result["tensorflow"]["peak_mib"],
+                "lossbook_peak_mib": peak["lossbook"],
+                "tensorflow_peak_mib": peak["tensorflow"],
             })
-            print(f"  {name} {mode}: ratio {ratio:.2f}", file=sys.stderr)
+            print(f"  {name} {mode}: ratio {ratio:.3f} ({timed['repeats']} repeats)",
+                  file=sys.stderr)
     return rows
 
 
@@ -228,7 +250,8 @@ LABELS = {
            "case": "实验", "eager": "eager", "speedup": "加速比", "target": "目标",
            "diff": "max |Δw1|", "loss": "损失", "shape": "形状", "mode": "模式",
            "ratio": "比值", "peak": "峰值内存 MiB(lossbook / TF)", "met": "达标",
-           "cold": "冷构建", "rebuild": "无改动重建", "wall": "make test 耗时(冷启动,相当于新克隆、环境已装好)",
+           "cold": "冷构建", "rebuild": "无改动重建",
+           "wall": "make test 耗时(冷启动:如同新克隆,环境已装好)",
            "yes": "是", "no": "否", "none": "—", "machine": "机器"},
 }
 

@@ -226,15 +226,20 @@ def _stable_softmax_cross_entropy(labels, logits, axis):
 
     @tf.custom_gradient
     def loss_fn(labels, logits):
+        # Written so that each full-size temporary is dropped as soon as it is reduced:
+        # eager mode frees a tensor when its last reference goes.
         m = tf.reduce_max(logits, axis=axis, keepdims=True)
         shifted = logits - m  # <= 0; exactly 0 at the maxima
         at_max = tf.equal(shifted, 0)
-        others = tf.where(at_max, tf.zeros_like(shifted), tf.exp(shifted))
+        zero = tf.zeros((), logits.dtype)
+        others = tf.reduce_sum(tf.where(at_max, zero, tf.exp(shifted)), axis=axis,
+                               keepdims=True)
         ties = tf.reduce_sum(tf.cast(at_max, logits.dtype), axis=axis, keepdims=True) - 1
-        log1p_s = tf.math.log1p(tf.reduce_sum(others, axis=axis, keepdims=True) + ties)
+        del at_max
+        log1p_s = tf.math.log1p(others + ties)
         label_sum = tf.reduce_sum(labels, axis=axis, keepdims=True)
-        loss = tf.reduce_sum(labels * -shifted, axis=axis) + tf.squeeze(
-            label_sum * log1p_s, axis=axis
+        loss = tf.squeeze(label_sum * log1p_s, axis=axis) - tf.reduce_sum(
+            labels * shifted, axis=axis
         )
 
         def grad(upstream):
