@@ -271,3 +271,20 @@ class TestFiguresInTheOtherLanguage:
         from lossbook import plotting
 
         assert plotting._recording is None
+
+    def test_every_table_row_has_its_header_cells(self):
+        """A stray '|' in a cell would turn a table into a paragraph of pipes."""
+        import re
+
+        from lossbook.bench import LABELS, OUT
+
+        for lang in LABELS:
+            header = None
+            for line in (OUT / f"results.{lang}.md").read_text().splitlines():
+                if not line.startswith("|"):
+                    header = None
+                    continue
+                cells = len(re.split(r"(?<!\\)\|", line)) - 2
+                if header is None:
+                    header = cells
+                assert cells == header, f"results.{lang}.md: {line!r} has {cells} cells"
