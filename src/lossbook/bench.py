@@ -258,12 +258,13 @@ LABELS = {
            "case": "case", "eager": "eager", "cores": "cores",
            "speedup": "speed-up", "target": "target",
            "diff": "max \\|Δw1\\|", "loss": "loss", "shape": "shape", "mode": "mode",
-           "ratio": "ratio (range)", "peak": "peak MiB (lossbook / TF)", "met": "met",
+           "ratio": "ratio (range)", "peak": "peak MiB, lossbook / TF", "met": "met",
+           "time": "ms, lossbook / TF",
            "same": "same ops", "no_target": "no target (the note's formula)",
            "control": "the noise floor: the same code on both sides",
            "cold": "cold build", "rebuild": "rebuild, nothing changed",
            "wall": "make test wall time, cold (fresh clone, after set-up)",
-           "yes": "yes", "no": "no", "none": "—", "machine": "Machine"},
+           "yes": "yes", "no": "no", "none": "—", "machine": "Machine: "},
     "zh": {"training": "训练循环:fit_linear 对比原笔记的 eager 循环",
            "losses": "损失函数对比 TensorFlow 内置实现(时间取中位数,比值 = lossbook / TF)",
            "site": "网站构建", "tests": "测试",
@@ -272,12 +273,13 @@ LABELS = {
                      "profit/cost, 10000 steps": "利润/成本,10000 步"},
            "speedup": "加速比", "target": "目标",
            "diff": "max \\|Δw1\\|", "loss": "损失", "shape": "形状", "mode": "模式",
-           "ratio": "比值(范围)", "peak": "峰值内存 MiB(lossbook / TF)", "met": "达标",
+           "ratio": "比值(范围)", "peak": "峰值内存 MiB,lossbook / TF", "met": "达标",
+           "time": "毫秒,lossbook / TF",
            "same": "算子相同", "no_target": "无目标(对比原笔记的公式)",
            "control": "噪声基准:两边是同一份代码",
            "cold": "冷构建", "rebuild": "无改动重建",
            "wall": "make test 耗时(冷启动:如同新克隆,环境已装好)",
-           "yes": "是", "no": "否", "none": "—", "machine": "机器"},
+           "yes": "是", "no": "否", "none": "—", "machine": "机器:"},
 }
 
 
@@ -291,7 +293,7 @@ def tables(results, lang):
     t = LABELS[lang]
     yes = lambda met: t["none"] if met is None else (t["yes"] if met else t["no"])  # noqa: E731
     m = results["machine"]
-    lines = [f"{t['machine']}: {m['cpu']}, {m['cores']} {t['cores']}, Python {m['python']}, "
+    lines = [f"{t['machine']}{m['cpu']}, {m['cores']} {t['cores']}, Python {m['python']}, "
              f"TensorFlow {m['tensorflow']}, {results['date']}", ""]
     lines += [f"**{t['training']}**", "",
               f"| {t['case']} | {t['eager']} | fit_linear | {t['speedup']} | {t['target']} | "
@@ -310,11 +312,11 @@ def tables(results, lang):
         aim = (f"{t['target']} ≤ {target:.2f}" if target is not None
                else t["control"] if loss.startswith("control") else t["no_target"])
         lines += ["", f"`{loss}`, {'×'.join(map(str, shape))}, {aim}", "",
-                  f"| {t['mode']} | lossbook | TF | {t['ratio']} | {t['met']} | {t['same']} "
-                  f"| {t['peak']} |", "|---|---|---|---|---|---|---|"]
+                  f"| {t['mode']} | {t['time']} | {t['ratio']} | {t['met']} | {t['same']} "
+                  f"| {t['peak']} |", "|---|---|---|---|---|---|"]
         for r in rows:
             lines.append(
-                f"| {r['mode']} | {r['lossbook_ms']:.1f} ms | {r['tensorflow_ms']:.1f} ms | "
+                f"| {r['mode']} | {r['lossbook_ms']:.1f} / {r['tensorflow_ms']:.1f} | "
                 f"{ratio_cell(r)} | {yes(r['met'])} | {yes(r.get('same_ops'))} | "
                 f"{r['lossbook_peak_mib']:.0f} / {r['tensorflow_peak_mib']:.0f} |")
     if results.get("site"):
