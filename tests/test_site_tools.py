@@ -288,3 +288,15 @@ class TestFiguresInTheOtherLanguage:
                 if header is None:
                     header = cells
                 assert cells == header, f"results.{lang}.md: {line!r} has {cells} cells"
+
+
+class TestRunTimeout:
+    def test_a_snippet_that_runs_too_long_is_stopped_and_named(self, tmp_path):
+        snippets, src, out = tmp_path / "snippets", tmp_path / "src" / "pkg", tmp_path / "out"
+        snippets.mkdir()
+        src.mkdir(parents=True)
+        (snippets / "slow.py").write_text("import time\ntime.sleep(120)\n")
+        (snippets / "quick.py").write_text('# --8<-- [start:a]\nprint(1)\n# --8<-- [end:a]\n')
+        with pytest.raises(RuntimeError, match=r"slow\.py ---\nstill running after 3 s"):
+            build.ensure_runs(snippets, out, src, jobs=2, timeout=3)
+        assert (out / "quick" / "a.txt").read_text() == "1\n"

@@ -76,10 +76,11 @@ def _expected_seconds(snippet: Path, out_dir: Path) -> float:
 
 
 def ensure_runs(snippets_dir: Path, out_dir: Path, src_dir: Path, log=None,
-                jobs: int | None = None) -> list:
+                jobs: int | None = None, timeout: float = 600) -> list:
     """Runs each stale snippet as a script (``__name__ == "__main__"``), each in a fresh
-    process of its own, ``jobs`` at a time (default: one per core), longest first. Every
-    failure is reported, each with its snippet's traceback."""
+    process of its own, ``jobs`` at a time (default: one per core), longest first, each for
+    at most ``timeout`` seconds. Every failure is reported, each with its snippet's
+    traceback."""
     stale = stale_snippets(snippets_dir, out_dir, src_dir)
     if not stale:
         return []
@@ -93,7 +94,7 @@ def ensure_runs(snippets_dir: Path, out_dir: Path, src_dir: Path, log=None,
     jobs = max(1, min(len(stale), jobs or os.cpu_count() or 1))
     proc = subprocess.run(
         [sys.executable, "-m", "lossbook._site.runner", "--out", str(out_dir),
-         "--jobs", str(jobs), *map(str, stale)],
+         "--jobs", str(jobs), "--timeout", str(timeout), *map(str, stale)],
         env=env, capture_output=True, text=True, check=False,
     )
     results = {}

@@ -185,22 +185,31 @@ def _run_one(path: Path, out_dir: Path) -> dict:
             "seconds": round(time.perf_counter() - started, 2)}
 
 
-def run_all(paths, out_dir: Path, jobs: int = 1):
+def run_all(paths, out_dir: Path, jobs: int = 1, timeout: float = 600):
     """Runs each snippet in a process of its own, ``jobs`` at a time, yielding results.
 
     On Linux the processes are forked from this one after it has imported the libraries
     (and run nothing): a fresh process for every snippet without paying TensorFlow's
-    import each time. Elsewhere each snippet gets a new interpreter.
+    import each time. Elsewhere each snippet gets a new interpreter. A snippet still
+    running after ``timeout`` seconds is stopped and reported.
     """
     import importlib
+    import signal
     import subprocess
     import tempfile
+    import time
 
     if not hasattr(os, "fork") or sys.platform != "linux":
         for path in paths:
-            proc = subprocess.run([sys.executable, "-m", "lossbook._site.runner", "--out",
-                                   str(out_dir), "--in-process", str(path)],
-                                  capture_output=True, text=True, check=False)
+            try:
+                proc = subprocess.run([sys.executable, "-m", "lossbook._site.runner", "--out",
+                                       str(out_dir), "--in-process", str(path)],
+                                      capture_output=True, text=True, check=False,
+                                      timeout=timeout)
+            except subprocess.TimeoutExpired:
+                yield {"snippet": path.name, "ok": False,
+                       "error": f"still running after {timeout:g} s: stopped"}
+                continue
             yield json.loads(proc.stdout.strip().splitlines()[-1]) if proc.stdout.strip() \
                 else {"snippet": path.name, "ok": False, "error": proc.stderr[-6000:]}
         return
@@ -226,10 +235,20 @@ def run_all(paths, out_dir: Path, jobs: int = 1):
                         sys.stdout.flush()
                         sys.stderr.flush()
                         os._exit(code)
-                running[pid] = (path, report)
-            pid, status = os.wait()
-            path, report = running.pop(pid)
-            if report.exists():
+                running[pid] = [path, report, time.monotonic() + timeout, False]
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:  # none finished: stop the ones past their time, then look again
+                for child, entry in running.items():
+                    if not entry[3] and time.monotonic() > entry[2]:
+                        os.kill(child, signal.SIGKILL)
+                        entry[3] = True
+                time.sleep(0.02)
+                continue
+            path, report, _, stopped = running.pop(pid)
+            if stopped:
+                yield {"snippet": path.name, "ok": False,
+                       "error": f"still running after {timeout:g} s: stopped"}
+            elif report.exists():
                 yield json.loads(report.read_text())
             else:
                 code = os.waitstatus_to_exitcode(status)
@@ -241,13 +260,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--jobs", type=int, default=1, help="snippets run at once")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per snippet")
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("snippets", type=Path, nargs="+")
     args = parser.parse_args(argv)
     if args.in_process:
         results = (_run_one(path, args.out) for path in args.snippets)
     else:
-        results = run_all(args.snippets, args.out, args.jobs)
+        results = run_all(args.snippets, args.out, args.jobs, args.timeout)
     failed = 0
     for result in results:  # one JSON line per snippet, for ensure_runs
         print(json.dumps(result), flush=True)
