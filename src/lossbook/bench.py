@@ -219,11 +219,15 @@ def bench_losses():
     return rows
 
 
+# What a cold build or test run starts without: recorded snippet runs and notebooks.
+BUILD_CACHES = ("build/run", "build/notebooks", "build/mkdocs-jupyter")
+
+
 def bench_site():
     """Cold build (no recorded runs, no notebooks) against a rebuild with nothing changed."""
     import shutil
 
-    for cache in ("build/run", "build/notebooks", "build/mkdocs-jupyter"):
+    for cache in BUILD_CACHES:
         shutil.rmtree(ROOT / cache, ignore_errors=True)
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(ROOT / "build/bench-site")]
     times = []
@@ -241,7 +245,7 @@ def bench_tests():
     recorded snippet runs or notebooks, as on a fresh clone."""
     import shutil
 
-    for cache in ("build/run", "build/notebooks", "build/mkdocs-jupyter"):
+    for cache in BUILD_CACHES:
         shutil.rmtree(ROOT / cache, ignore_errors=True)
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
@@ -257,7 +261,7 @@ LABELS = {
            "site": "Site build", "tests": "Test suite",
            "case": "case", "eager": "eager", "cores": "cores",
            "speedup": "speed-up", "target": "target",
-           "diff": "max \\|Δw1\\|", "loss": "loss", "shape": "shape", "mode": "mode",
+           "diff": "max \\|Δw1\\|", "mode": "mode",
            "ratio": "ratio (range)", "peak": "peak MiB, lossbook / TF", "met": "met",
            "time": "ms, lossbook / TF",
            "same": "same ops", "no_target": "no target (the note's formula)",
@@ -272,7 +276,7 @@ LABELS = {
            "cases": {"MSE, 15000 steps": "MSE,15000 步",
                      "profit/cost, 10000 steps": "利润/成本,10000 步"},
            "speedup": "加速比", "target": "目标",
-           "diff": "max \\|Δw1\\|", "loss": "损失", "shape": "形状", "mode": "模式",
+           "diff": "max \\|Δw1\\|", "mode": "模式",
            "ratio": "比值(范围)", "peak": "峰值内存 MiB,lossbook / TF", "met": "达标",
            "time": "毫秒,lossbook / TF",
            "same": "算子相同", "no_target": "无目标(对比原笔记的公式)",

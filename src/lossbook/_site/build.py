@@ -57,9 +57,9 @@ def cache_key(snippet: Path, src_dir: Path, env: str | None = None) -> str:
     return source_digest(digest, src_dir, env).hexdigest()
 
 
-def stale_snippets(snippets_dir: Path, out_dir: Path, src_dir: Path):
+def stale_snippets(snippets_dir: Path, out_dir: Path, src_dir: Path, env: str | None = None):
     """The snippets whose recorded outputs are missing or out of date."""
-    stale, env = [], environment()
+    stale, env = [], env if env is not None else environment()
     for snippet in sorted(snippets_dir.glob("*.py")):
         key_file = out_dir / snippet.stem / KEY_FILE
         if not key_file.exists() or key_file.read_text() != cache_key(snippet, src_dir, env):
@@ -81,7 +81,8 @@ def ensure_runs(snippets_dir: Path, out_dir: Path, src_dir: Path, log=None,
     process of its own, ``jobs`` at a time (default: one per core), longest first, each for
     at most ``timeout`` seconds. Every failure is reported, each with its snippet's
     traceback."""
-    stale = stale_snippets(snippets_dir, out_dir, src_dir)
+    key_env = environment()
+    stale = stale_snippets(snippets_dir, out_dir, src_dir, key_env)
     if not stale:
         return []
     if log:
@@ -102,7 +103,7 @@ def ensure_runs(snippets_dir: Path, out_dir: Path, src_dir: Path, log=None,
         if line.startswith("{"):
             result = json.loads(line)
             results[result["snippet"]] = result
-    key_env, failed = environment(), []
+    failed = []
     for snippet in stale:
         result = results.get(snippet.name)
         if result and result["ok"]:
