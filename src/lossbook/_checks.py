@@ -3,6 +3,20 @@
 Every public function in ``lossbook`` checks its inputs here first, so that bad input
 fails with a message naming the argument, its shape or dtype, and the function that
 was called, before TensorFlow's kernels see it.
+
+Two kinds of check:
+
+* Static checks (dtypes, shapes, settings such as ``axis``) look only at what is known
+  when the code runs eagerly or is traced: they raise ``TypeError``/``ValueError`` at once,
+  eagerly and while ``tf.function`` or ``model.fit`` traces the loss, and cost nothing
+  afterwards.
+* Value checks (class ids in range, sample weights finite and >= 0) need the numbers.
+  ``check_values`` runs each one with the same TensorFlow ops in every mode, so the message
+  is the same text: eagerly it raises ``InvalidValuesError`` (both a ``ValueError`` and a
+  ``tf.errors.InvalidArgumentError``); in a graph (``tf.function``, ``model.fit``) it adds
+  an assert that raises ``tf.errors.InvalidArgumentError`` with that text when the step
+  runs. XLA (``jit_compile=True``) drops asserts, so under XLA value checks are skipped;
+  the losses then return NaN where they can (out-of-range class ids), as TensorFlow does.
 """
 
 from __future__ import annotations
@@ -12,6 +26,113 @@ import numbers
 
 import numpy as np
 import tensorflow as tf
+
+try:  # the only way to ask whether the code being traced will be compiled with XLA
+    from tensorflow.python.ops.control_flow_util import GraphOrParentsInXlaContext
+except ImportError:  # pragma: no cover - a future TensorFlow may move it
+    GraphOrParentsInXlaContext = None
+
+
+class InvalidValuesError(ValueError, tf.errors.InvalidArgumentError):
+    """Bad values (not shapes or dtypes) found eagerly by a lossbook check.
+
+    It is a ``ValueError``, and also the ``tf.errors.InvalidArgumentError`` that the same
+    check raises inside ``tf.function`` or ``model.fit``, with the same message, so one
+    ``except`` clause catches it in every mode.
+    """
+
+    def __init__(self, message):
+        tf.errors.InvalidArgumentError.__init__(self, None, None, message)
+        self.args = (message,)
+
+    def __reduce__(self):
+        return type(self), (self.message,)
+
+
+def in_xla_context() -> bool:
+    """True while tracing code that XLA will compile (``jit_compile=True``)."""
+    if tf.executing_eagerly():
+        return False
+    graph = tf.compat.v1.get_default_graph()
+    if GraphOrParentsInXlaContext is None:  # pragma: no cover
+        return True  # cannot tell: assume XLA, which rejects string ops
+    return bool(GraphOrParentsInXlaContext(graph))
+
+
+def check_values(ok, describe) -> None:
+    """Checks at run time that the scalar boolean ``ok`` holds; ``describe()`` says why not.
+
+    ``describe`` returns the message: a ``str``, or a string tensor (``tf.strings.format``)
+    for messages that quote values. It is built with the same ops in every mode, so the
+    text is identical eagerly and in a graph:
+
+    * eagerly, ``InvalidValuesError(message)`` is raised at once;
+    * in a graph, an assert raises ``tf.errors.InvalidArgumentError`` containing the message
+      when the step runs. The message is only computed if the check fails (``tf.cond``),
+      so a passing check costs the reductions that compute ``ok``;
+    * under XLA nothing is added: XLA drops asserts and cannot compile string ops.
+    """
+    if tf.executing_eagerly():
+        if not bool(ok):
+            message = describe()
+            if isinstance(message, tf.Tensor):
+                message = message.numpy().decode()
+            raise InvalidValuesError(message)
+        return
+    if in_xla_context():
+        return
+
+    def fail():
+        with tf.control_dependencies([tf.debugging.Assert(False, [describe()])]):
+            return tf.constant(False)
+
+    tf.cond(ok, lambda: tf.constant(True), fail)
+
+
+def known_scalar(value, *, name: str, where: str):
+    """``value`` as a Python scalar if its value is known now; otherwise ``value`` itself.
+
+    Accepts what a Keras user passes for a setting such as ``axis`` or ``label_smoothing``:
+    Python and NumPy scalars, 0-d arrays, eager tensors and variables, and graph constants
+    (``tf.constant`` inside ``tf.function``). A tensor whose value is only known when the
+    graph runs raises ``TypeError``, as does a tensor or array with more than one element.
+    Anything else (a string, ``None``) is returned unchanged for the caller to judge.
+    """
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (tf.Tensor, tf.Variable, np.ndarray)):
+        if isinstance(value, np.ndarray):
+            static = value
+        elif tf.executing_eagerly() or isinstance(value, tf.__internal__.EagerTensor):
+            static = value.numpy()
+        else:
+            static = tf.get_static_value(value)
+        if static is None:
+            raise TypeError(
+                f"{where}: {name} must have a value known when the loss is built or traced "
+                "(a Python number or a constant tensor); got a tensor whose value is only "
+                "known when the graph runs"
+            )
+        static = np.asarray(static)
+        if static.ndim != 0:
+            raise TypeError(
+                f"{where}: {name} must be a single number, got an array of shape "
+                f"{static.shape}"
+            )
+        return static.item()
+    return value
+
+
+def as_bool(value, *, name: str, where: str) -> bool:
+    """``value`` if it is ``True`` or ``False`` (Python, NumPy or a scalar bool tensor).
+
+    Anything else raises ``TypeError``: Keras reads ``from_logits="no"`` as true, which
+    silently flips the meaning.
+    """
+    value = known_scalar(value, name=name, where=where)
+    if not isinstance(value, bool):
+        raise TypeError(f"{where}: {name} must be True or False, got {value!r}")
+    return value
 
 
 def as_real_tensor(value, *, name: str, where: str, dtype=None) -> tf.Tensor:
@@ -91,12 +212,14 @@ def prepare_pair(y_true, y_pred, *, where: str):
     return align_last_axis(y_true, y_pred, where=where)
 
 
-def check_sample_weight(sample_weight, losses_shape, *, where: str) -> None:
+def check_sample_weight(sample_weight, losses_shape, *, where: str) -> tf.Tensor:
     """Checks a ``sample_weight`` against the per-sample loss shape it will weight.
 
     Accepts what Keras accepts for that shape (a scalar, one weight per sample, with or
-    without a trailing axis of 1) and rejects weights that would broadcast the losses to
-    a bigger shape, negative weights and weights that are not finite.
+    without a trailing axis of 1) and rejects, with ``ValueError`` at once, weights that
+    would broadcast the losses to a bigger shape. Negative weights and weights that are
+    not finite are rejected by ``check_values``: eagerly, in ``tf.function`` and in
+    ``model.fit`` alike (not under XLA). Returns the weights as a tensor.
     """
     weight = as_real_tensor(sample_weight, name="sample_weight", where=where)
     w_shape = weight.shape
@@ -116,18 +239,28 @@ def check_sample_weight(sample_weight, losses_shape, *, where: str) -> None:
                 f"per-sample losses have shape {shape_str(losses_shape)}; give a scalar "
                 "or one weight per sample"
             )
-    if tf.executing_eagerly():
-        values = weight.numpy()
-        if not np.all(np.isfinite(values)):
-            raise ValueError(f"{where}: sample_weight contains NaN or inf")
-        if np.any(values < 0):
-            raise ValueError(
-                f"{where}: sample_weight must be >= 0, got a minimum of {values.min()!r}"
-            )
+    if weight.dtype.is_floating:
+        check_values(
+            tf.reduce_all(tf.math.is_finite(weight)),
+            lambda: f"{where}: sample_weight contains NaN or inf",
+        )
+    if not weight.dtype.is_unsigned and weight.dtype != tf.bool:
+        lowest = tf.reduce_min(weight)
+        check_values(
+            tf.logical_not(lowest < 0),  # an empty weight has no minimum: it passes
+            lambda: tf.strings.format(
+                where + ": sample_weight must be >= 0, got a minimum of {}", lowest
+            ),
+        )
+    return weight
 
 
 def positive_finite(value, name: str, where: str) -> float:
-    """Returns ``value`` as a float if it is finite and > 0; otherwise raises ``ValueError``."""
+    """Returns ``value`` as a float if it is finite and > 0; otherwise raises ``ValueError``.
+
+    Scalar tensors and NumPy scalars whose value is known are read as numbers.
+    """
+    value = known_scalar(value, name=name, where=where)
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
         math.isfinite(value) and value > 0
     ):

@@ -4,26 +4,49 @@ Each function takes ``(y_true, y_pred)`` in Keras' order and returns one loss va
 sample (the mean over the last axis), exactly like its namesake in ``keras.losses``.
 Each class is a ``keras.losses.Loss`` subclass: it reduces those values (``reduction``),
 weights them (``sample_weight``), serialises (``get_config``) and plugs into
-``model.compile(loss=...)``.
+``model.compile(loss=...)``. Functions and classes are registered with Keras (package
+``"lossbook"``), so a model compiled with either and saved to ``.keras`` loads back with
+lossbook's loss, not Keras' namesake (``import lossbook.losses`` before
+``keras.models.load_model``).
 
-What they add to Keras: inputs are checked before TensorFlow sees them. A shape pair
-that Keras would silently broadcast, such as ``(32, 1)`` against ``(1, 32)``, raises
-``ValueError`` naming both shapes; strings and complex numbers raise ``TypeError``;
-negative or non-finite sample weights raise ``ValueError``. NaN and inf inside
-``y_true`` or ``y_pred`` are not errors: they propagate exactly as in Keras.
+What they add to Keras: inputs are checked before TensorFlow sees them, on every call.
+
+* When the loss is called eagerly or traced (``tf.function``, ``model.fit``): a shape pair
+  that Keras would silently broadcast, such as ``(32, 1)`` against ``(1, 32)``, raises
+  ``ValueError`` naming both shapes; strings and complex numbers raise ``TypeError``; so do
+  settings of the wrong kind (``from_logits="no"``). Settings such as ``axis``,
+  ``label_smoothing`` or ``profit`` may be scalar tensors whose value is known.
+* When the numbers are seen: class ids outside ``[0, num_classes)`` or not whole, and
+  negative or non-finite sample weights, raise ``InvalidValuesError`` eagerly and
+  ``tf.errors.InvalidArgumentError`` with the same message in ``tf.function`` and
+  ``model.fit`` (``InvalidValuesError`` is both a ``ValueError`` and an
+  ``InvalidArgumentError``). Under XLA (``jit_compile=True``) TensorFlow drops these
+  checks; out-of-range class ids then give NaN, as Keras' do there.
+
+NaN and inf inside ``y_true`` or ``y_pred`` are not errors: they propagate exactly as in
+Keras. As in Keras, categorical and sparse categorical cross-entropy recognise
+probabilities that come straight out of a softmax (a Keras softmax activation, or in a
+graph any ``Softmax`` op) and compute from the logits behind them instead, ignoring
+``from_logits`` (with Keras' warning when it was ``True``).
 """
 
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 from lossbook._checks import (
+    InvalidValuesError,
+    align_last_axis,
+    as_bool,
     as_real_tensor,
     check_sample_weight,
+    check_values,
+    in_xla_context,
+    known_scalar,
     positive_finite,
     prepare_pair,
     shape_str,
@@ -32,7 +55,9 @@ from lossbook._checks import (
 __all__ = [
     "AsymmetricLoss",
     "CategoricalCrossentropy",
+    "InvalidValuesError",
     "MeanSquaredError",
+    "SparseCategoricalCrossentropy",
     "asymmetric_loss",
     "categorical_crossentropy",
     "mean_squared_error",
@@ -40,7 +65,10 @@ __all__ = [
     "sparse_categorical_crossentropy",
 ]
 
+_register = keras.saving.register_keras_serializable(package="lossbook")
 
+
+@_register
 def mean_squared_error(y_true, y_pred):
     """Mean squared error per sample: ``mean(square(y_true - y_pred), axis=-1)``.
 
@@ -63,18 +91,31 @@ def mean_squared_error(y_true, y_pred):
 
 
 class _CheckedLoss(keras.losses.Loss):
-    """A Keras loss that checks ``sample_weight`` before Keras applies it."""
+    """A Keras loss that checks its inputs on every call, before Keras converts them.
+
+    ``y_true`` and ``y_pred`` must hold real numbers (``TypeError`` otherwise) and have
+    shapes the loss accepts (``ValueError``); ``sample_weight``, when given, must fit the
+    per-sample losses and be finite and >= 0 (see ``check_sample_weight``). Tensors are
+    passed on unchanged, so Keras still sees what the model produced (its mask, or the
+    logits behind a softmax).
+    """
 
     _where = "loss"
 
+    def _per_sample_shape(self, y_true, y_pred):
+        """Checks the shapes of ``(y_true, y_pred)``; returns the per-sample loss shape."""
+        raise NotImplementedError
+
     def __call__(self, y_true, y_pred, sample_weight=None):
+        y_true = as_real_tensor(y_true, name="y_true", where=self._where)
+        y_pred = as_real_tensor(y_pred, name="y_pred", where=self._where)
+        per_sample = self._per_sample_shape(y_true, y_pred)
         if sample_weight is not None:
-            _, pred = prepare_pair(y_true, y_pred, where=self._where)
-            check_sample_weight(sample_weight, pred.shape[:-1], where=self._where)
+            sample_weight = check_sample_weight(sample_weight, per_sample, where=self._where)
         return super().__call__(y_true, y_pred, sample_weight=sample_weight)
 
 
-@keras.saving.register_keras_serializable(package="lossbook")
+@_register
 class MeanSquaredError(_CheckedLoss):
     """Mean squared error as a ``keras.losses.Loss``: a drop-in for Keras' own.
 
@@ -94,6 +135,9 @@ class MeanSquaredError(_CheckedLoss):
     ):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
 
+    def _per_sample_shape(self, y_true, y_pred):
+        return align_last_axis(y_true, y_pred, where=self._where)[1].shape[:-1]
+
     def call(self, y_true, y_pred):
         return mean_squared_error(y_true, y_pred)
 
@@ -101,6 +145,7 @@ class MeanSquaredError(_CheckedLoss):
         return {"name": self.name, "reduction": self.reduction, "dtype": self.dtype}
 
 
+@_register
 def asymmetric_loss(y_true, y_pred, *, profit, cost):
     """Profit/cost loss per sample: under-predicting costs ``profit``, over-predicting ``cost``.
 
@@ -114,7 +159,8 @@ def asymmetric_loss(y_true, y_pred, *, profit, cost):
     Args:
         y_true: the known answers, shape ``(batch, ..., d)``.
         y_pred: the predictions, the same shape (a trailing axis of 1 is aligned).
-        profit: the price of each unit predicted too few, finite and > 0.
+        profit: the price of each unit predicted too few, finite and > 0 (a number, or a
+            scalar tensor whose value is known).
         cost: the price of each unit predicted too many, finite and > 0.
 
     Returns:
@@ -134,7 +180,7 @@ def asymmetric_loss(y_true, y_pred, *, profit, cost):
     return tf.reduce_mean(per_element, axis=-1)
 
 
-@keras.saving.register_keras_serializable(package="lossbook")
+@_register
 class AsymmetricLoss(_CheckedLoss):
     """The profit/cost loss as a ``keras.losses.Loss``, for ``model.compile(loss=...)``.
 
@@ -158,6 +204,9 @@ class AsymmetricLoss(_CheckedLoss):
         self.cost = positive_finite(cost, "cost", self._where)
         super().__init__(name=name, reduction=reduction, dtype=dtype)
 
+    def _per_sample_shape(self, y_true, y_pred):
+        return align_last_axis(y_true, y_pred, where=self._where)[1].shape[:-1]
+
     def call(self, y_true, y_pred):
         return asymmetric_loss(y_true, y_pred, profit=self.profit, cost=self.cost)
 
@@ -168,13 +217,43 @@ class AsymmetricLoss(_CheckedLoss):
         }
 
 
-# Keras clips probabilities to [EPSILON, 1 - EPSILON] before taking their log.
+# Keras clips probabilities to [epsilon, 1 - epsilon] before taking their log; epsilon is
+# keras.config.epsilon(), 1e-7 unless changed (lossbook reads it on every call, as Keras).
 EPSILON = 1e-7
 
 
-def _class_axis(tensor, axis, where: str) -> int:
+def _axis_setting(axis, where: str) -> int:
+    """``axis`` as a Python int: an integer, or a scalar tensor whose value is known."""
+    axis = known_scalar(axis, name="axis", where=where)
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
         raise ValueError(f"{where}: axis must be an integer, got {axis!r}")
+    return int(axis)
+
+
+def _label_smoothing_setting(label_smoothing, where: str) -> float:
+    """``label_smoothing`` as a float in [0, 1]; scalar tensors with a known value accepted."""
+    value = known_scalar(label_smoothing, name="label_smoothing", where=where)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
+        raise ValueError(
+            f"{where}: label_smoothing must be a number in [0, 1], got {value!r}"
+        )
+    return float(value)
+
+
+def _ignore_class_setting(ignore_class, where: str):
+    """``ignore_class`` as ``None`` or a Python int (scalar tensors with a known value too)."""
+    if ignore_class is None:
+        return None
+    value = known_scalar(ignore_class, name="ignore_class", where=where)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and float(
+        value
+    ).is_integer():
+        return int(value)
+    raise ValueError(f"{where}: ignore_class must be None or an integer, got {value!r}")
+
+
+def _class_axis(tensor, axis, where: str) -> int:
+    axis = _axis_setting(axis, where)
     rank = tensor.shape.rank
     if rank is None or rank == 0:
         raise ValueError(
@@ -203,16 +282,71 @@ def _float_predictions(value, name: str, where: str) -> tf.Tensor:
     return tensor
 
 
-def _prepare_distributions(y_true, y_pred, axis, where: str, names=("y_true", "y_pred")):
-    y_pred = _float_predictions(y_pred, names[1], where)
-    y_true = as_real_tensor(y_true, name=names[0], where=where, dtype=y_pred.dtype)
+def _distribution_axis(y_true, y_pred, axis, where: str, names=("y_true", "y_pred")) -> int:
+    """Checks that labels and predictions have one shape; returns the class axis."""
     if not y_true.shape.is_compatible_with(y_pred.shape):
         raise ValueError(
             f"{where}: {names[0]} has shape {shape_str(y_true.shape)} and {names[1]} has "
             f"shape {shape_str(y_pred.shape)}; they must be equal (one-hot or "
             "probability labels). For integer class ids use sparse_categorical_crossentropy."
         )
-    return y_true, y_pred, _class_axis(y_pred, axis, where)
+    return _class_axis(y_pred, axis, where)
+
+
+def _prepare_distributions(y_true, y_pred, axis, where: str, names=("y_true", "y_pred")):
+    y_pred = _float_predictions(y_pred, names[1], where)
+    y_true = as_real_tensor(y_true, name=names[0], where=where, dtype=y_pred.dtype)
+    return y_true, y_pred, _distribution_axis(y_true, y_pred, axis, where, names)
+
+
+def _sparse_shapes(ids, y_pred, axis, where: str):
+    """Checks one class id per example; returns the class axis and the per-example shape."""
+    axis = _class_axis(y_pred, axis, where)
+    expected = y_pred.shape[:axis] + y_pred.shape[axis + 1:]
+    shape = ids.shape
+    if shape.rank is not None and shape.rank == expected.rank + 1 and shape[-1] == 1:
+        shape = shape[:-1]
+    if not shape.is_compatible_with(expected):
+        raise ValueError(
+            f"{where}: y_true has shape {shape_str(ids.shape)} but y_pred of shape "
+            f"{shape_str(y_pred.shape)} needs one class id per example, shape "
+            f"{shape_str(expected)}"
+        )
+    return axis, expected
+
+
+def _softmax_logits(y_pred, from_logits: bool, fn_name: str):
+    """Keras' rule for predictions that come straight out of a softmax.
+
+    The same test as ``_get_logits`` in ``keras/src/backend/tensorflow/nn.py``: if
+    ``y_pred`` carries ``_keras_logits`` (set by Keras' softmax activation, eagerly or in a
+    graph) or, in a graph, is the output of a ``Softmax`` op, the loss is computed from the
+    logits behind it and ``from_logits`` is ignored, with Keras' warning when it was
+    ``True``. This keeps the loss and its gradient exact for saturated predictions, where
+    clipped probabilities would cap the loss and zero the gradient. Returns
+    ``(predictions or logits, from_logits)``.
+    """
+    has_keras_logits = hasattr(y_pred, "_keras_logits")
+    from_softmax_op = (
+        not has_keras_logits
+        and isinstance(y_pred, tf.Tensor)
+        and not isinstance(y_pred, tf.__internal__.EagerTensor)
+        and hasattr(y_pred, "op")
+        and y_pred.op.type == "Softmax"
+    )
+    if not (has_keras_logits or from_softmax_op):
+        return y_pred, from_logits
+    if from_logits:
+        # Keras' text, word for word (its opening quote mark included).
+        warnings.warn(
+            f'"`{fn_name}` received `from_logits=True`, but '
+            "the `output` argument was produced by a Softmax "
+            "activation and thus does not represent logits. "
+            "Was this intended?",
+            stacklevel=3,
+        )
+    logits = y_pred._keras_logits if has_keras_logits else y_pred.op.inputs[0]
+    return logits, True
 
 
 def _stable_softmax_cross_entropy(labels, logits, axis):
@@ -252,6 +386,7 @@ def _stable_softmax_cross_entropy(labels, logits, axis):
     return loss_fn(labels, logits)
 
 
+@_register
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
     """Softmax then cross-entropy in one numerically stable step, like ``tf.nn``'s op.
 
@@ -288,81 +423,156 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
     return tf.cast(loss, out_dtype)
 
 
-def categorical_crossentropy(y_true, y_pred, *, from_logits=False, axis=-1):
+@_register
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Cross-entropy between one-hot (or probability) labels and predictions, per example.
 
-    Introduced in the lesson "Cross-entropy" (``cross_entropy.md``). With Keras'
-    semantics: probabilities are first divided by their sum along ``axis`` (rows that do
-    not sum to 1 are rescaled), then clipped to ``[1e-7, 1 - 1e-7]`` so that a probability
-    of 0 gives a large finite loss instead of ``inf``; then ``-sum(y_true * log(y_pred))``.
-    With ``from_logits=True``, ``y_pred`` are logits and the stable
-    ``softmax_cross_entropy_with_logits`` is used.
+    Introduced in the lesson "Cross-entropy" (``cross_entropy.md``). Keras' function, the
+    same arguments in the same order, and the same numbers:
+
+    * If ``y_pred`` comes straight out of a softmax (a Keras softmax activation, or in a
+      graph such as ``model.fit``'s any ``Softmax`` op), the logits behind it are used with
+      the stable ``softmax_cross_entropy_with_logits``, whatever ``from_logits`` says (a
+      warning if it says ``True``), as Keras does.
+    * Otherwise, with ``from_logits=True``, ``y_pred`` are logits and the stable
+      ``softmax_cross_entropy_with_logits`` is used.
+    * Otherwise probabilities are first divided by their sum along ``axis`` (rows that do
+      not sum to 1 are rescaled), then clipped to ``[eps, 1 - eps]``
+      (``eps = keras.config.epsilon()``, 1e-7) so that a probability of 0 gives a large
+      finite loss instead of ``inf``; then ``-sum(y_true * log(y_pred))``.
+
+    Args:
+        y_true: one-hot or probability labels, the shape of ``y_pred``.
+        y_pred: probabilities, or logits with ``from_logits=True``; floats.
+        from_logits: ``True`` or ``False`` (NumPy or scalar tensor bools too).
+        label_smoothing: in ``[0, 1]``; labels become ``y * (1 - s) + s / num_classes``.
+        axis: the class axis (an integer, or a scalar tensor whose value is known).
 
     Raises:
         ValueError: on different shapes (both named), an axis out of range, an empty class
-            axis or integer predictions.
+            axis, integer predictions or a bad ``label_smoothing``.
+        TypeError: if an input is not made of real numbers, or ``from_logits`` is not a
+            bool.
     """
     where = "categorical_crossentropy"
+    from_logits = as_bool(from_logits, name="from_logits", where=where)
+    label_smoothing = _label_smoothing_setting(label_smoothing, where)
+    y_pred, from_logits = _softmax_logits(y_pred, from_logits, where)
     y_true, y_pred, axis = _prepare_distributions(y_true, y_pred, axis, where)
+    if y_pred.shape[axis] == 1:
+        warnings.warn(
+            f"In loss {where}, expected y_pred.shape to be (batch_size, num_classes) with "
+            f"num_classes > 1. Received: y_pred.shape={shape_str(y_pred.shape)}. The loss "
+            "is then always 0. Consider using 'binary_crossentropy' if you only have 2 "
+            "classes.",
+            SyntaxWarning,
+            stacklevel=2,
+        )
+    if label_smoothing:
+        num_classes = tf.cast(tf.shape(y_true)[axis], y_pred.dtype)
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
     if from_logits:
         return softmax_cross_entropy_with_logits(y_true, y_pred, axis=axis)
+    epsilon = keras.config.epsilon()
     y_pred = y_pred / tf.reduce_sum(y_pred, axis=axis, keepdims=True)
-    y_pred = tf.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON)
+    y_pred = tf.clip_by_value(y_pred, epsilon, 1.0 - epsilon)
     return -tf.reduce_sum(y_true * tf.math.log(y_pred), axis=axis)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, axis=-1):
+@_register
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
+                                    axis=-1):
     """Cross-entropy with integer class ids as labels, per example.
 
     Introduced in the lesson "Softmax with cross-entropy" (``softmax_cross_entropy.md``).
+    Keras' function, the same arguments in the same order, and the same numbers.
     ``y_true`` holds one class id per example (shape ``y_pred``'s without the class axis,
-    or with a trailing axis of 1); the result equals ``categorical_crossentropy`` with the
-    matching one-hot labels. Probabilities are clipped to ``[1e-7, 1 - 1e-7]`` as in Keras.
+    or with a trailing axis of 1), of any integer dtype, or whole-number floats. The
+    result equals ``categorical_crossentropy`` with the matching one-hot labels, except
+    where probabilities are clipped: as in Keras, probabilities are clipped to
+    ``[eps, 1 - eps]`` first and their logs are then used as logits (so rows that do not
+    sum to 1 are rescaled). A softmax output is handled as in ``categorical_crossentropy``
+    (its logits are used; not with ``ignore_class``, where Keras masks ``y_pred`` first
+    and so clips). The number of classes may be unknown until run time (``None`` in a
+    ``tf.TensorSpec``).
+
+    Args:
+        y_true: class ids.
+        y_pred: probabilities, or logits with ``from_logits=True``; floats.
+        from_logits: ``True`` or ``False``.
+        ignore_class: ``None``, or a class id (often -1 or 255) whose examples get loss 0
+            and are left out of the mean (the result carries a Keras mask, as Keras').
+        axis: the class axis; any axis works (Keras allows only the last).
 
     Raises:
-        ValueError: on mismatched shapes, an axis out of range, an empty class axis,
-            integer predictions, non-integer ids, or ids outside ``[0, num_classes)``.
+        ValueError: on mismatched shapes, an axis out of range, an empty class axis or
+            integer predictions.
+        InvalidValuesError: eagerly, on ids that are not whole numbers or lie outside
+            ``[0, num_classes)``. In ``tf.function`` and ``model.fit`` the same check raises
+            ``tf.errors.InvalidArgumentError`` with the same message; under XLA, where
+            TensorFlow drops checks, such ids give NaN, as in Keras.
+        TypeError: if an input is not made of real numbers, or ``from_logits`` is not a
+            bool.
     """
     where = "sparse_categorical_crossentropy"
+    from_logits = as_bool(from_logits, name="from_logits", where=where)
+    ignore_class = _ignore_class_setting(ignore_class, where)
+    if ignore_class is None:
+        y_pred, from_logits = _softmax_logits(y_pred, from_logits, where)
     y_pred = _float_predictions(y_pred, "y_pred", where)
-    axis = _class_axis(y_pred, axis, where)
     ids = as_real_tensor(y_true, name="y_true", where=where)
-    if ids.dtype.is_floating:
-        if tf.executing_eagerly() and not np.all(np.equal(np.mod(ids.numpy(), 1), 0)):
-            raise ValueError(f"{where}: y_true must hold integer class ids, got {ids.numpy()}")
-        ids = tf.cast(ids, tf.int64)
-    expected = y_pred.shape[:axis] + y_pred.shape[axis + 1:]
-    if ids.shape.rank == expected.rank + 1 and ids.shape[-1] == 1:
+    axis, expected = _sparse_shapes(ids, y_pred, axis, where)
+    if ids.shape.rank == expected.rank + 1:
         ids = tf.squeeze(ids, -1)
-    if not ids.shape.is_compatible_with(expected):
-        raise ValueError(
-            f"{where}: y_true has shape {shape_str(ids.shape)} but y_pred of shape "
-            f"{shape_str(y_pred.shape)} needs one class id per example, shape "
-            f"{shape_str(expected)}"
-        )
+    if ids.dtype.is_floating:
+        whole = tf.equal(ids, tf.round(ids))
+        check_values(tf.reduce_all(whole), lambda: tf.strings.format(
+            where + ": y_true must hold integer class ids, got {}",
+            tf.boolean_mask(ids, tf.logical_not(whole))[0],
+        ))
+    ids = tf.cast(ids, tf.int64)
+    valid = None
+    if ignore_class is not None:
+        valid = tf.not_equal(ids, ignore_class)
+        ids = tf.where(valid, ids, tf.zeros_like(ids))
     num_classes = y_pred.shape[axis]
-    if tf.executing_eagerly() and num_classes is not None:
-        values = ids.numpy()
-        if values.size and (values.min() < 0 or values.max() >= num_classes):
-            raise ValueError(
-                f"{where}: class ids must lie in [0, {num_classes}), got values from "
-                f"{values.min()} to {values.max()}"
-            )
-    one_hot = tf.one_hot(ids, depth=num_classes, axis=axis, dtype=y_pred.dtype)
-    return categorical_crossentropy(one_hot, y_pred, from_logits=from_logits, axis=axis)
+    if num_classes is None:  # known only when the graph runs
+        num_classes = tf.shape(y_pred)[axis]
+    in_range = tf.logical_and(ids >= 0, ids < tf.cast(num_classes, tf.int64))
+    rule = f"[0, {{}}) or equal ignore_class={ignore_class}" if valid is not None else "[0, {})"
+    check_values(tf.reduce_all(in_range), lambda: tf.strings.format(
+        where + ": class ids must lie in " + rule + ", got values from {} to {}",
+        (num_classes, tf.reduce_min(ids), tf.reduce_max(ids)),
+    ))
+    labels = tf.one_hot(ids, depth=num_classes, axis=axis, dtype=y_pred.dtype)
+    if not from_logits:
+        epsilon = keras.config.epsilon()
+        y_pred = tf.math.log(tf.clip_by_value(y_pred, epsilon, 1.0 - epsilon))
+    loss = softmax_cross_entropy_with_logits(labels, y_pred, axis=axis)
+    if in_xla_context():  # no check ran: say so with NaN, as TensorFlow's own op does
+        loss = tf.where(in_range, loss, tf.constant(float("nan"), loss.dtype))
+    if valid is not None:
+        loss = tf.where(valid, loss, tf.zeros_like(loss))
+        loss._keras_mask = valid  # what keras.src.backend.set_keras_mask does
+    return loss
 
 
-@keras.saving.register_keras_serializable(package="lossbook")
+@_register
 class CategoricalCrossentropy(_CheckedLoss):
     """Categorical cross-entropy as a ``keras.losses.Loss``: a drop-in for Keras' own.
 
-    Introduced in the lesson "Cross-entropy" (``cross_entropy.md``).
+    Introduced in the lesson "Cross-entropy" (``cross_entropy.md``). Computes
+    ``categorical_crossentropy`` (softmax outputs included), then Keras' reduction.
 
     Args:
-        from_logits: whether ``y_pred`` holds logits rather than probabilities.
+        from_logits: whether ``y_pred`` holds logits rather than probabilities; a bool.
         label_smoothing: in ``[0, 1]``; labels become ``y * (1 - s) + s / num_classes``.
         axis: the class axis.
         reduction, name, dtype: as in Keras.
+
+    Every call checks, before Keras converts them, that ``y_true`` and ``y_pred`` hold
+    real numbers (``TypeError``) of equal shapes (``ValueError``), and any
+    ``sample_weight`` (see ``lossbook.losses``).
     """
 
     _where = "CategoricalCrossentropy"
@@ -376,38 +586,83 @@ class CategoricalCrossentropy(_CheckedLoss):
         name="categorical_crossentropy",
         dtype=None,
     ):
-        if isinstance(label_smoothing, bool) or not isinstance(
-            label_smoothing, numbers.Real
-        ) or not 0 <= label_smoothing <= 1:
-            raise ValueError(
-                f"{self._where}: label_smoothing must be a number in [0, 1], "
-                f"got {label_smoothing!r}"
-            )
+        self.from_logits = as_bool(from_logits, name="from_logits", where=self._where)
+        self.label_smoothing = _label_smoothing_setting(label_smoothing, self._where)
+        self.axis = _axis_setting(axis, self._where)
         super().__init__(name=name, reduction=reduction, dtype=dtype)
-        self.from_logits = bool(from_logits)
-        self.label_smoothing = float(label_smoothing)
-        self.axis = axis
 
-    def __call__(self, y_true, y_pred, sample_weight=None):
-        if sample_weight is not None:
-            _, pred, axis = _prepare_distributions(y_true, y_pred, self.axis, self._where)
-            per_example = pred.shape[:axis] + pred.shape[axis + 1:]
-            check_sample_weight(sample_weight, per_example, where=self._where)
-        return keras.losses.Loss.__call__(self, y_true, y_pred, sample_weight=sample_weight)
+    def _per_sample_shape(self, y_true, y_pred):
+        axis = _distribution_axis(y_true, y_pred, self.axis, self._where)
+        return y_pred.shape[:axis] + y_pred.shape[axis + 1:]
 
     def call(self, y_true, y_pred):
-        if self.label_smoothing:
-            num_classes = tf.cast(tf.shape(y_true)[self.axis], y_pred.dtype)
-            y_true = tf.cast(y_true, y_pred.dtype)
-            y_true = y_true * (1.0 - self.label_smoothing) + self.label_smoothing / num_classes
         return categorical_crossentropy(
-            y_true, y_pred, from_logits=self.from_logits, axis=self.axis
+            y_true, y_pred, from_logits=self.from_logits,
+            label_smoothing=self.label_smoothing, axis=self.axis,
         )
 
     def get_config(self):
         return {
             "from_logits": self.from_logits,
             "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
+            "name": self.name,
+            "reduction": self.reduction,
+            "dtype": self.dtype,
+        }
+
+
+@_register
+class SparseCategoricalCrossentropy(_CheckedLoss):
+    """Sparse categorical cross-entropy as a ``keras.losses.Loss``: Keras' class, checked.
+
+    Introduced in the lesson "Softmax with cross-entropy" (``softmax_cross_entropy.md``).
+    Computes ``sparse_categorical_crossentropy`` (softmax outputs included), then Keras'
+    reduction; with ``ignore_class``, ignored examples are left out of the mean, as in
+    Keras.
+
+    Args:
+        from_logits: whether ``y_pred`` holds logits rather than probabilities; a bool.
+        ignore_class: ``None`` or the class id to ignore.
+        reduction: as in Keras.
+        axis: the class axis (saved in the config, unlike Keras').
+        name, dtype: as in Keras.
+
+    Every call checks, before Keras converts them, that ``y_true`` and ``y_pred`` hold
+    real numbers (``TypeError``) with one class id per example (``ValueError``), that the
+    ids are whole numbers in range (see ``sparse_categorical_crossentropy``), and any
+    ``sample_weight`` (see ``lossbook.losses``).
+    """
+
+    _where = "SparseCategoricalCrossentropy"
+
+    def __init__(
+        self,
+        from_logits=False,
+        ignore_class=None,
+        reduction="sum_over_batch_size",
+        axis=-1,
+        name="sparse_categorical_crossentropy",
+        dtype=None,
+    ):
+        self.from_logits = as_bool(from_logits, name="from_logits", where=self._where)
+        self.ignore_class = _ignore_class_setting(ignore_class, self._where)
+        self.axis = _axis_setting(axis, self._where)
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+    def _per_sample_shape(self, y_true, y_pred):
+        return _sparse_shapes(y_true, y_pred, self.axis, self._where)[1]
+
+    def call(self, y_true, y_pred):
+        return sparse_categorical_crossentropy(
+            y_true, y_pred, from_logits=self.from_logits, ignore_class=self.ignore_class,
+            axis=self.axis,
+        )
+
+    def get_config(self):
+        return {
+            "from_logits": self.from_logits,
+            "ignore_class": self.ignore_class,
             "axis": self.axis,
             "name": self.name,
             "reduction": self.reduction,
