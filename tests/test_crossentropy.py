@@ -130,6 +130,14 @@ class TestCategoricalCrossentropy:
         assert isinstance(keras.models.load_model(tmp_path / "m.keras").loss,
                           CategoricalCrossentropy)
 
+    def test_one_class_warns_like_keras(self):
+        """y_pred with a single class gives -ln(1 - 1e-7) whatever it holds: both warn."""
+        values = []
+        for fn in (categorical_crossentropy, keras.losses.categorical_crossentropy):
+            with pytest.warns(SyntaxWarning, match="num_classes > 1"):
+                values.append(fn(np.ones((2, 1), np.float32), np.array([[0.3], [0.9]])))
+        np.testing.assert_allclose(values[0], values[1], rtol=1e-6)
+
     @pytest.mark.parametrize("smoothing", [-0.1, 1.5, "0.1"])
     def test_bad_label_smoothing_raises(self, smoothing):
         """label_smoothing outside [0, 1] is named."""
@@ -255,6 +263,32 @@ class TestSparseCategoricalCrossentropy:
         expected = sparse_categorical_crossentropy([1, 0], pred)
         np.testing.assert_allclose(sparse_categorical_crossentropy([[1], [0]], pred), expected)
         np.testing.assert_allclose(sparse_categorical_crossentropy([1.0, 0.0], pred), expected)
+
+    @pytest.mark.parametrize("from_logits", [False, True])
+    def test_clipped_and_unnormalised_probabilities_equal_keras(self, from_logits):
+        """Zeros, ones and rows not summing to 1: Keras clips, then takes log-softmax."""
+        pred = np.array([[0, 0.5, 0.5], [1, 0, 0], [0.2, 0.2, 0.2], [0, 0, 3]], np.float32)
+        ids = np.array([0, 1, 2, 2])
+        np.testing.assert_allclose(
+            sparse_categorical_crossentropy(ids, pred, from_logits=from_logits),
+            keras.losses.sparse_categorical_crossentropy(ids, pred, from_logits=from_logits),
+            rtol=1e-6, atol=1e-6)  # near 0, tf.nn's float32 op is off by ~4e-8
+
+    def test_epsilon_follows_keras_config(self):
+        """keras.config.set_epsilon moves the clip, for both losses, as in Keras."""
+        pred = np.array([[0.0, 0.5, 0.5]], np.float32)
+        old = keras.config.epsilon()
+        keras.config.set_epsilon(1e-4)
+        try:
+            ids, one_hot = np.array([0]), np.array([[1.0, 0, 0]], np.float32)
+            ours = [sparse_categorical_crossentropy(ids, pred),
+                    categorical_crossentropy(one_hot, pred)]
+            theirs = [keras.losses.sparse_categorical_crossentropy(ids, pred),
+                      keras.losses.categorical_crossentropy(one_hot, pred)]
+        finally:
+            keras.config.set_epsilon(old)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+        np.testing.assert_allclose(ours[1], [-np.log(1e-4)], rtol=1e-4)
 
     @pytest.mark.parametrize("ids,message", [
         ([0, 3], r"\[0, 3\).*0 to 3"), ([-1, 0], r"-1"), ([0.5, 1], "integer class ids"),
