@@ -557,7 +557,7 @@ class TestWhatKerasAccepts:
             lb.sparse_categorical_crossentropy([0, 1, 2], LOGITS, axis=-1),
         )
         got = tf.function(with_tensors)() if graph else with_tensors()
-        for a, b in zip(got, with_numbers):
+        for a, b in zip(got, with_numbers, strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-6)
         # Keras reads an eager tensor label_smoothing the same way.
         np.testing.assert_allclose(
