@@ -126,6 +126,10 @@ class MeanSquaredError(_CheckedLoss):
             ``"mean_with_sample_weight"``, ``"none"`` or ``None``, as in Keras.
         name: the loss's name in logs.
         dtype: the dtype of the computation; ``None`` means ``keras.backend.floatx()``.
+
+    Every call checks, before Keras converts them, that ``y_true`` and ``y_pred`` hold
+    real numbers (``TypeError``) of shapes that align (``ValueError``), and any
+    ``sample_weight`` (see ``lossbook.losses``).
     """
 
     _where = "MeanSquaredError"
@@ -193,6 +197,8 @@ class AsymmetricLoss(_CheckedLoss):
         reduction: as in Keras; ``"sum_over_batch_size"`` by default.
         name: the loss's name in logs.
         dtype: the dtype of the computation; ``None`` means ``keras.backend.floatx()``.
+
+    Every call checks its inputs as ``MeanSquaredError`` does.
     """
 
     _where = "AsymmetricLoss"
