@@ -611,3 +611,51 @@ class TestWhatKerasAccepts:
             assert name in lb.__all__ and hasattr(lossbook.losses, name)
         assert issubclass(lb.InvalidValuesError, ValueError)
         assert issubclass(lb.InvalidValuesError, tf.errors.InvalidArgumentError)
+
+
+DISTRIBUTED_SCRIPT = r'''
+import json
+import tensorflow as tf
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+import keras, numpy as np
+import lossbook.losses as lb
+strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+rng = np.random.default_rng(0)
+x = rng.normal(size=(16, 4)).astype("float32")
+ids = rng.integers(0, 3, 16)
+weight = rng.uniform(0.5, 1, 16).astype("float32")
+losses = {}
+for side, make in [("ours", lb.SparseCategoricalCrossentropy),
+                   ("keras", keras.losses.SparseCategoricalCrossentropy)]:
+    with strategy.scope():
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.SGD(0.5), loss=make())
+    history = model.fit(x, ids, sample_weight=weight, batch_size=16, epochs=2, verbose=0,
+                        shuffle=False)
+    losses[side] = history.history["loss"]
+try:
+    model.compile(optimizer="sgd", loss=lb.SparseCategoricalCrossentropy())
+    model.fit(x, np.where(ids == 0, 5, ids), batch_size=16, verbose=0)
+    error = None
+except tf.errors.InvalidArgumentError as err:
+    error = str(err)
+print(json.dumps({"losses": losses, "error": error}))
+'''
+
+
+def test_under_a_distribution_strategy():
+    """MirroredStrategy on 2 CPUs: the same losses as Keras' (scaled per replica), and the
+    id check still raises from inside a replica."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", DISTRIBUTED_SCRIPT], capture_output=True,
+                         text=True, check=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    np.testing.assert_allclose(result["losses"]["ours"], result["losses"]["keras"], rtol=1e-6)
+    assert (f"{SPARSE}: class ids must lie in [0, 3), got values from 1 to 5"
+            in result["error"])
