@@ -227,7 +227,18 @@ def _stable_softmax_cross_entropy(labels, logits, axis):
     new full-size buffer costs more than the pass): e = exp(logits - m) is computed once
     and reused by the gradient, whose ops can each reuse their input's buffer; the
     entries equal to 1 (the maxima) are left out of s as e - floor(e), not with a mask.
+    Called eagerly, it runs as one traced graph (one per axis and rank), where buffers
+    are reused and an unused gradient is dropped; eagerly each op gets a new buffer.
     """
+    if tf.executing_eagerly():
+        graphs = _stable_softmax_cross_entropy.__dict__.setdefault("graphs", {})
+        key = (axis, logits.shape.rank)  # a graph per rank keeps the rank known
+        if key not in graphs:
+            graphs[key] = tf.function(
+                lambda labels, logits: _stable_softmax_cross_entropy(labels, logits, axis),
+                reduce_retracing=True,
+            )
+        return graphs[key](labels, logits)
 
     @tf.custom_gradient
     def loss_fn(labels, logits):

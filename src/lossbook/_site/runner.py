@@ -13,13 +13,13 @@ namespace, as the script itself (``__name__ == "__main__"``), and writes into
 - ``meta.json``: the versions it ran with, the day, and how long it took.
 
 Code outside sections runs too, but it must print nothing and draw nothing: everything
-a page shows comes from code the page shows.
+a page shows comes from code the page shows. A closing ``if __name__ == "__main__":
+plt.show()`` runs too; with the Agg backend and every figure already saved and closed it
+does nothing.
 
 A snippet that prints timings carries the line ``# lossbook: run alone`` (outside its
 sections): the build runs it after all the others have finished, one at a time, so that
-its numbers are not those of a machine busy with other snippets. A closing ``if __name__ == "__main__":
-plt.show()`` runs too; with the Agg backend and every figure already saved and closed it
-does nothing.
+its numbers are not those of a machine busy with other snippets.
 """
 
 from __future__ import annotations
