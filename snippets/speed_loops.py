@@ -130,7 +130,8 @@ for name, w in loops.items():
     assert np.array_equal(w, w_eager), f"{name} ends elsewhere: {w.ravel()}"
 print(f"the other three loops differ from the eager one by "
       f"{max(np.abs(w - w_eager).max() for w in loops.values()):.1e}")
-print(f"gradient descent differs from least squares by {np.abs(w_eager - w_lstsq).max():.1e}")
+gap_lstsq = float(np.abs(w_eager - w_lstsq).max())
+print(f"gradient descent differs from least squares by {gap_lstsq:.1e}")
 speedup_step = t_eager / t_step
 speedup_loop = t_eager / t_loop
 speedup_xla = t_eager / t_xla
