@@ -7,8 +7,8 @@ a loss comparison are timed in one process, call by call in turn, so a busy mach
 slows both alike; peak memory is each side's own, measured in a fresh process.
 
 TensorFlow has two sets of CPU kernels: Eigen's and oneDNN's (``TF_ENABLE_ONEDNN_OPTS``
-=0 or 1, read when TensorFlow is imported). By default it uses oneDNN only on CPUs with
-AVX-512 VNNI/BF16, AVX-VNNI or AMX (Linux); elsewhere, and on most readers' laptops, Eigen.
+=0 or 1, read when TensorFlow is imported). By default, on x86, it uses oneDNN only under
+Linux on CPUs with AVX-512 VNNI/BF16, AVX-VNNI or AMX; on other x86 machines, Eigen.
 Op timings differ between the two, so ``softmax_cross_entropy_with_logits`` and the
 control row are measured on both, each in processes of their own, and the results say
 which one is this machine's default; the other rows run on the default.
