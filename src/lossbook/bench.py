@@ -241,12 +241,21 @@ def bench_training(repeats_fast=7, repeats_eager=3):
 PROCESSES = 3
 
 
-def bench_losses(kernels=None):
+MODES = ("forward/eager", "forward/graph", "forward+gradient/eager", "forward+gradient/graph")
+
+
+def bench_losses(kernels=None, cases=None, modes=MODES, earlier=()):
     """Each lossbook loss against TensorFlow's built-in: in each of PROCESSES processes,
     the two sides' medians of interleaved calls and their ratio; the median ratio and the
     range. Peak memory (max RSS) of each side alone, in a process of its own. The rows in
-    BOTH_PATHS run on Eigen's and on oneDNN's kernels, the others on the default."""
+    BOTH_PATHS run on Eigen's and on oneDNN's kernels, the others on the default.
+
+    ``cases`` (name prefixes) and ``modes`` limit what is measured; then the rows of
+    ``earlier`` for the other cases are kept, with the control rows they were judged by.
+    """
     kernels = kernels or default_kernels()
+    selected = [name for name in LOSS_CASES
+                if cases is None or any(name.startswith(prefix) for prefix in cases)]
     base_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     base_env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), base_env.get("PYTHONPATH", "")])
 
@@ -259,12 +268,14 @@ def bench_losses(kernels=None):
         )
         return json.loads(out.stdout.strip().splitlines()[-1])
 
+    kept = [row for row in earlier if row["loss"] not in selected
+            or (row["loss"].startswith("control") and "path" not in row)]
     rows = []
-    for name, (ours, theirs, shape, target) in LOSS_CASES.items():
+    for name in selected:
+        ours, theirs, shape, target = LOSS_CASES[name]
         paths = tuple(PATH_ENV) if name in BOTH_PATHS else (kernels["default"],)
         for path in paths:
-            for mode in ("forward/eager", "forward/graph", "forward+gradient/eager",
-                         "forward+gradient/graph"):
+            for mode in modes:
                 # Processes differ (memory layout, what else the machine does): the ratio
                 # is the median of PROCESSES processes' ratios, and their range is kept.
                 runs = [case({"lossbook": ours, "tensorflow": theirs}, shape, mode, 2.5, path)
@@ -289,7 +300,7 @@ def bench_losses(kernels=None):
                 })
                 print(f"  {name} [{path}] {mode}: ratio {ratio:.3f} "
                       f"(range {ratios[0]:.3f}-{ratios[-1]:.3f})", file=sys.stderr)
-    return judge_rows(rows)
+    return judge_rows(kept + rows)
 
 
 def control_of(rows, row):
@@ -363,6 +374,7 @@ LABELS = {
            "machine": "Machine: ",
            "paths": {"eigen": "Eigen kernels (TF_ENABLE_ONEDNN_OPTS=0)",
                      "onednn": "oneDNN kernels (TF_ENABLE_ONEDNN_OPTS=1)"},
+           "unset": "this machine's default kernels (TF_ENABLE_ONEDNN_OPTS unset)",
            "default": "this machine's default", "names": {"eigen": "Eigen", "onednn": "oneDNN"},
            "kernels": "TensorFlow's default kernels here: {path} ({why})",
            "logged": "its start-up log says \"oneDNN custom operations are on\"",
@@ -389,6 +401,7 @@ LABELS = {
            "machine": "机器:",
            "paths": {"eigen": "Eigen 内核（TF_ENABLE_ONEDNN_OPTS=0）",
                      "onednn": "oneDNN 内核（TF_ENABLE_ONEDNN_OPTS=1）"},
+           "unset": "本机默认内核（未设置 TF_ENABLE_ONEDNN_OPTS）",
            "default": "本机默认", "names": {"eigen": "Eigen", "onednn": "oneDNN"},
            "kernels": "本机 TensorFlow 默认使用的内核：{path}（{why}）",
            "logged": "启动日志显示 \"oneDNN custom operations are on\"",
@@ -441,7 +454,7 @@ def tables(results, lang):
     for (loss, shape, target, path), rows in cases.items():
         aim = (f"{t['target']} ≤ {target:.2f}" if target is not None
                else t["control"] if loss.startswith("control") else t["no_target"])
-        kernels = ""
+        kernels = t["unset"] + ", "
         if path:
             kernels = t["paths"][path]
             if k and path == k["default"]:
@@ -471,6 +484,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", default="training,losses,site,tests",
                         help="comma-separated parts to measure (default: all)")
+    parser.add_argument("--cases", help="losses: comma-separated name prefixes to measure "
+                        "(default: all); the other cases keep their rows")
+    parser.add_argument("--modes", default=",".join(MODES),
+                        help="losses: comma-separated modes to measure (default: all)")
     args = parser.parse_args(argv)
     parts = args.parts.split(",")
     import tensorflow as tf
@@ -489,7 +506,10 @@ def main(argv=None) -> int:
     # Results are written after each part, so the site and test timings run against a
     # Performance page that already shows the parts measured before them.
     for part, measure in (("training", bench_training),
-                          ("losses", lambda: bench_losses(results["kernels"])),
+                          ("losses", lambda: bench_losses(
+                              results["kernels"],
+                              args.cases.split(",") if args.cases else None,
+                              tuple(args.modes.split(",")), results.get("losses", ()))),
                           ("site", bench_site), ("tests", bench_tests)):
         if part in parts:
             print(f"{part} ...", file=sys.stderr)
