@@ -74,9 +74,10 @@ t_step = time.perf_counter() - start
 print(f"tf.function per step:  {t_step:8.3f} s  w1 = {w_step.ravel()}")
 # --8<-- [end:step_function]
 # How many operations one eager step dispatches from Python (the page quotes it).
+step_graph = train_step.get_concrete_function(tf.Variable(w_start)).graph
 step_ops = sum(
     op.type not in ("Const", "Placeholder", "NoOp", "Identity")
-    for op in train_step.get_concrete_function(tf.Variable(w_start)).graph.get_operations()
+    for op in step_graph.get_operations()
 )
 
 
@@ -139,8 +140,10 @@ print(
     f"speed-up over eager: per-step tf.function {speedup_step:.1f}x, "
     f"whole loop {speedup_loop:.0f}x, with XLA {speedup_xla:.0f}x"
 )
-# How far the 5 timed calls of each whole loop strayed from their median: noise.
-spread_loop, spread_xla = (max(runs[jit]) / min(runs[jit]) - 1 for jit in (False, True))
+# How far apart the 5 timed calls of each whole loop were: the noise.
+spread_loop, spread_xla = (
+    max(runs[jit]) / min(runs[jit]) - 1 for jit in (False, True)
+)
 print(f"the 5 calls of each whole loop: slowest / fastest - 1 = "
       f"{spread_loop:.0%} (no XLA), {spread_xla:.0%} (XLA)")
 # --8<-- [end:floor]

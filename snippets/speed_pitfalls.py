@@ -34,7 +34,7 @@ assert one_step.experimental_get_tracing_count() == 4
 for lr in (0.005, 0.006, 0.007, 0.008):
     one_step(w, tf.constant(lr))  # a tensor: one trace serves every value
 print("traces after 4 tensor values:", one_step.experimental_get_tracing_count())
-assert one_step.experimental_get_tracing_count() == 5  # one more trace, for them all
+assert one_step.experimental_get_tracing_count() == 5  # one more, for them all
 # --8<-- [end:retracing]
 
 # --8<-- [start:side_effects]

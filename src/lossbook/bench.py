@@ -358,7 +358,8 @@ def bench_tests():
 
 
 LABELS = {
-    "en": {"training": "Training loop: fit_linear against the note's eager loop",
+    "en": {"training": "Training loop: fit_linear against the note's eager loop "
+                       "(median of the repeats, their range in brackets)",
            "losses": "Losses against TensorFlow's built-ins (median time, ratio = lossbook / TF)",
            "site": "Site build", "tests": "Test suite",
            "case": "case", "eager": "eager", "cores": "cores",
@@ -383,7 +384,8 @@ LABELS = {
            "judged": "met: yes = ratio ≤ target; within noise = above the target by no more "
                      "than the control row's spread (same mode and kernels); no = beyond "
                      "that"},
-    "zh": {"training": "训练循环:fit_linear 对比原笔记的 eager 循环",
+    "zh": {"training": "训练循环：fit_linear 对比原笔记的 eager 循环"
+                       "（取多次重复的中位数，括号里是范围）",
            "losses": "损失函数对比 TensorFlow 内置实现(时间取中位数,比值 = lossbook / TF)",
            "site": "网站构建", "tests": "测试",
            "case": "实验", "eager": "eager", "cores": "核",
@@ -442,8 +444,12 @@ def tables(results, lang):
               f"{t['met']} | {t['diff']} |", "|---|---|---|---|---|---|---|"]
     for r in results.get("training", []):
         case = t.get("cases", {}).get(r["case"], r["case"])
-        lines.append(f"| {case} | {r['eager_s']:.2f} s | {r['fit_linear_s'] * 1e3:.1f} ms | "
-                     f"{r['speedup']:.0f}× | ≥ {r['target']:.0f}× | {yes(r['met'])} | "
+        eager, speedup = f"{r['eager_s']:.2f} s", f"{r['speedup']:.0f}×"
+        if "eager_range_s" in r:  # the repeats' range, so the noise shows
+            eager += " ({:.2f}–{:.2f})".format(*r["eager_range_s"])
+            speedup += " ({:.0f}–{:.0f})".format(*r["speedup_range"])
+        lines.append(f"| {case} | {eager} | {r['fit_linear_s'] * 1e3:.1f} ms | "
+                     f"{speedup} | ≥ {r['target']:.0f}× | {yes(r['met'])} | "
                      f"{r['max_abs_diff_w1']:.1e} |")
     lines += ["", f"**{t['losses']}**", "", t["judged"]]
     # One narrow table per loss and kernel set, so no column is pushed off a phone's screen.
