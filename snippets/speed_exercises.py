@@ -23,9 +23,12 @@ def make(loop_range):
     return train
 
 
+sizes = {}
 for name, loop_range in (("range", range), ("tf.range", tf.range)):
     graph = make(loop_range).get_concrete_function(w).graph
-    print(f"{name:8s}: {len(graph.get_operations()):4d} operations for 100 steps")
+    sizes[name] = len(graph.get_operations())
+    print(f"{name:8s}: {sizes[name]:4d} operations for 100 steps")
+assert sizes["range"] > 20 * sizes["tf.range"]  # unrolled: ~100 copies of a step
 # --8<-- [end:ex1]
 
 
@@ -39,4 +42,5 @@ predict(tf.zeros([2, 1]))
 predict(tf.ones([2, 1]))  # same shape: the trace is reused
 predict(tf.zeros([3, 1]))  # new shape: a new trace
 print("traces:", predict.experimental_get_tracing_count())
+assert predict.experimental_get_tracing_count() == 2
 # --8<-- [end:ex2]

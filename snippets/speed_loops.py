@@ -4,6 +4,7 @@ Lesson: speed.md. Shows: the eager GradientTape loop, a tf.function per step, th
 whole loop in one tf.function (with and without XLA) and the least-squares floor:
 same data, same initial weights, same w1, with the speed-ups measured here.
 """
+# lossbook: run alone (it times code: the build runs it when no other snippet runs)
 
 # --8<-- [start:machine]
 import os
@@ -31,6 +32,7 @@ print(f"CPU: {cpu_name()}, {os.cpu_count()} cores; TensorFlow {tf.__version__}")
 x, y_ = yogurt_sales()
 w_start = seed_weights()  # the note's tf.random.normal([2, 1], stddev=1, seed=1)
 STEPS, LR = 15000, 0.002
+assert x.shape == (32, 2) and w_start.shape == (2, 1)  # 32 rows, two weights
 # --8<-- [end:machine]
 
 
@@ -71,6 +73,12 @@ w_step = train_step_function()
 t_step = time.perf_counter() - start
 print(f"tf.function per step:  {t_step:8.3f} s  w1 = {w_step.ravel()}")
 # --8<-- [end:step_function]
+# How many operations one eager step dispatches from Python (the page quotes it).
+step_graph = train_step.get_concrete_function(tf.Variable(w_start)).graph
+step_ops = sum(
+    op.type not in ("Const", "Placeholder", "NoOp", "Identity")
+    for op in step_graph.get_operations()
+)
 
 
 # --8<-- [start:whole_loop]
@@ -89,24 +97,25 @@ def make_whole_loop(jit_compile):
     return train
 
 
-timings = {}
+timings, runs, w_loops = {}, {}, {}
 for jit in (False, True):
     train = make_whole_loop(jit)
     start = time.perf_counter()
     train(tf.constant(w_start))  # first call: trace (and compile) + run
     first = time.perf_counter() - start
-    runs = []
+    runs[jit] = []
     for _ in range(5):
         start = time.perf_counter()
-        w_loop = train(tf.constant(w_start)).numpy()
-        runs.append(time.perf_counter() - start)
-    timings[jit] = (first, float(np.median(runs)))
+        w_loops[jit] = train(tf.constant(w_start)).numpy()
+        runs[jit].append(time.perf_counter() - start)
+    timings[jit] = (first, float(np.median(runs[jit])))
     label = "whole loop, XLA:   " if jit else "whole loop, no XLA:"
     print(
         f"{label}    {timings[jit][1]:8.4f} s  (first call {first:.3f} s)  "
-        f"w1 = {w_loop.ravel()}"
+        f"w1 = {w_loops[jit].ravel()}"
     )
 t_loop, t_xla = timings[False][1], timings[True][1]
+w_loop, w_xla = w_loops[False], w_loops[True]
 # --8<-- [end:whole_loop]
 
 # --8<-- [start:floor]
@@ -117,13 +126,24 @@ w_lstsq, *_ = np.linalg.lstsq(
 t_lstsq = time.perf_counter() - start
 print(f"least squares (floor): {t_lstsq:8.5f} s  w1 = {w_lstsq.ravel()}")
 
-same = max(np.abs(w - w_eager).max() for w in (w_step, w_loop))
-print(f"largest difference from the eager loop: {same:.1e}")
-print(
-    f"speed-up over eager: per-step tf.function {t_eager / t_step:.1f}x, "
-    f"whole loop {t_eager / t_loop:.0f}x, with XLA {t_eager / t_xla:.0f}x"
-)
+loops = {"per step": w_step, "whole loop": w_loop, "whole loop, XLA": w_xla}
+for name, w in loops.items():
+    assert np.array_equal(w, w_eager), f"{name} ends elsewhere: {w.ravel()}"
+print(f"the other three loops differ from the eager one by "
+      f"{max(np.abs(w - w_eager).max() for w in loops.values()):.1e}")
+gap_lstsq = float(np.abs(w_eager - w_lstsq).max())
+print(f"gradient descent differs from least squares by {gap_lstsq:.1e}")
 speedup_step = t_eager / t_step
 speedup_loop = t_eager / t_loop
 speedup_xla = t_eager / t_xla
+print(
+    f"speed-up over eager: per-step tf.function {speedup_step:.1f}x, "
+    f"whole loop {speedup_loop:.0f}x, with XLA {speedup_xla:.0f}x"
+)
+# How far apart the 5 timed calls of each whole loop were: the noise.
+spread_loop, spread_xla = (
+    max(runs[jit]) / min(runs[jit]) - 1 for jit in (False, True)
+)
+print(f"the 5 calls of each whole loop: slowest / fastest - 1 = "
+      f"{spread_loop:.0%} (no XLA), {spread_xla:.0%} (XLA)")
 # --8<-- [end:floor]

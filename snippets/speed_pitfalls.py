@@ -3,6 +3,7 @@
 Lesson: speed.md. Shows: retracing when a Python number changes, Python side effects
 (print, counters) that run once at trace time, and the cost of the first call.
 """
+# lossbook: run alone (it times code: the build runs it when no other snippet runs)
 
 # --8<-- [start:retracing]
 import time
@@ -28,10 +29,12 @@ for lr in (0.001, 0.002, 0.003, 0.004):
         w, lr
     )  # a Python float is part of the signature: a new trace each time
 print("traces with Python floats:", one_step.experimental_get_tracing_count())
+assert one_step.experimental_get_tracing_count() == 4
 
 for lr in (0.005, 0.006, 0.007, 0.008):
     one_step(w, tf.constant(lr))  # a tensor: one trace serves every value
 print("traces after 4 tensor values:", one_step.experimental_get_tracing_count())
+assert one_step.experimental_get_tracing_count() == 5  # one more, for them all
 # --8<-- [end:retracing]
 
 # --8<-- [start:side_effects]
@@ -51,6 +54,7 @@ def loop(w):
 loop(w)
 loop(w)
 print("Python list appends:", len(python_calls), " graph steps:", int(graph_steps))
+assert len(python_calls) == 1 and int(graph_steps) == 2 * 1000
 # --8<-- [end:side_effects]
 
 
@@ -68,4 +72,5 @@ for _ in range(4):
 first_call_ms, later_ms = timings[0] * 1e3, min(timings[1:]) * 1e3
 print(f"first call {first_call_ms:.1f} ms (trace + XLA compile)")
 print(f"later calls {later_ms:.3f} ms")
+assert first_call_ms > later_ms
 # --8<-- [end:first_call]

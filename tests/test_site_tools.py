@@ -300,3 +300,40 @@ class TestRunTimeout:
         with pytest.raises(RuntimeError, match=r"slow\.py ---\nstill running after 3 s"):
             build.ensure_runs(snippets, out, src, jobs=2, timeout=3)
         assert (out / "quick" / "a.txt").read_text() == "1\n"
+
+
+class TestRunAlone:
+    def test_the_marker_is_read(self, tmp_path):
+        path = tmp_path / "s.py"
+        path.write_text('"""Times something."""\n# lossbook: run alone (it times code)\nx = 1\n')
+        assert runner.runs_alone(path)
+        path.write_text('x = "# lossbook: run alone"\n')
+        assert not runner.runs_alone(path)
+
+    def test_timing_snippets_run_after_the_others_and_alone(self, tmp_path):
+        """With two jobs, a snippet marked to run alone starts after every other snippet
+        has finished (even one listed after it), and nothing starts beside it."""
+        snippets, src, out = tmp_path / "snippets", tmp_path / "src" / "pkg", tmp_path / "out"
+        snippets.mkdir()
+        src.mkdir(parents=True)
+        body = ('import time\n# --8<-- [start:a]\nstart = time.time()\ntime.sleep(0.6)\n'
+                'print(start, time.time())\n# --8<-- [end:a]\n')
+        for name in ("quick1", "quick2", "quick3"):
+            (snippets / f"{name}.py").write_text(body)
+        for name in ("timed1", "timed2"):
+            (snippets / f"{name}.py").write_text("# lossbook: run alone\n" + body)
+        build.ensure_runs(snippets, out, src, jobs=2)
+        spans = {p.stem: tuple(map(float, (out / p.stem / "a.txt").read_text().split()))
+                 for p in snippets.glob("*.py")}
+        for timed in ("timed1", "timed2"):
+            start, end = spans[timed]
+            for other, (other_start, other_end) in spans.items():
+                if other != timed:
+                    assert other_end <= start or other_start >= end, (
+                        f"{other} ran beside {timed}")
+        assert min(spans["timed1"][0], spans["timed2"][0]) >= max(
+            spans[q][1] for q in ("quick1", "quick2", "quick3"))
+        # The quick ones did run two at a time.
+        assert any(spans[a][0] < spans[b][1] and spans[b][0] < spans[a][1]
+                   for a in ("quick1", "quick2", "quick3")
+                   for b in ("quick1", "quick2", "quick3") if a < b)

@@ -6,6 +6,17 @@ repeats; every comparison is a ratio of two medians from the same run. The two s
 a loss comparison are timed in one process, call by call in turn, so a busy machine
 slows both alike; peak memory is each side's own, measured in a fresh process.
 
+TensorFlow has two sets of CPU kernels: Eigen's and oneDNN's (``TF_ENABLE_ONEDNN_OPTS``
+=0 or 1, read when TensorFlow is imported). By default, on x86, it uses oneDNN only under
+Linux on CPUs with AVX-512 VNNI/BF16, AVX-VNNI or AMX; on other x86 machines, Eigen.
+Op timings differ between the two, so ``softmax_cross_entropy_with_logits`` and the
+control row are measured on both, each in processes of their own, and the results say
+which one is this machine's default; the other rows run on the default.
+
+A ratio is judged against its target with the control row's spread (the same mode and
+kernels): "yes" at or below the target, "within noise" above it by no more than the
+control's own largest stray from 1, "no" beyond that.
+
 Usage: ``python -m lossbook.bench [--parts training,losses,site,tests]``; with a subset,
 the other parts keep their values from the existing ``bench/results.json``.
 """
@@ -49,6 +60,15 @@ LOSS_CASES = {
         "tf.reduce_sum(tf.where(tf.greater(logits, labels), 1 * (logits - labels),"
         " 99 * (labels - logits)))", (1_000_000, 1), None),
 }
+
+# The rows measured on both kernel sets; the others run on the machine's default.
+BOTH_PATHS = ("softmax_cross_entropy_with_logits", "control: Keras MSE vs Keras MSE")
+PATH_ENV = {"eigen": "0", "onednn": "1"}  # TF_ENABLE_ONEDNN_OPTS for each kernel set
+# TensorFlow's rule (tensorflow/core/util/util.cc, IsMklEnabled): oneDNN is on by default
+# on Linux x86 CPUs with any of these features.
+ONEDNN_CPU_FLAGS = ("avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile", "amx_int8",
+                    "amx_bf16")
+ONEDNN_LOG = "oneDNN custom operations are on"
 
 CASE_SCRIPT = r'''
 import json, resource, statistics, sys, time
@@ -105,15 +125,6 @@ print(json.dumps({"repeats": repeats, "ops": ops,
 '''
 
 
-def median_time(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def cpu_name():
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -122,6 +133,57 @@ def cpu_name():
     except OSError:
         pass
     return platform.processor() or platform.machine()
+
+
+def cpu_flags() -> set:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def default_kernels() -> dict:
+    """Which kernels TensorFlow uses here when ``TF_ENABLE_ONEDNN_OPTS`` is unset: asked of
+    TensorFlow itself (a fresh import logs "oneDNN custom operations are on" when it uses
+    them), with the CPU flags its rule looks at."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="0")
+    env.pop("TF_ENABLE_ONEDNN_OPTS", None)
+    out = subprocess.run([sys.executable, "-c", "import tensorflow as tf; tf.constant(1.0) + 1"],
+                         env=env, capture_output=True, text=True, check=True)
+    logged = ONEDNN_LOG in out.stderr + out.stdout
+    flags = sorted(cpu_flags() & set(ONEDNN_CPU_FLAGS))
+    return {"default": "onednn" if logged else "eigen", "tensorflow_log": logged,
+            "cpu_flags": flags, "rule_says": "onednn" if flags else "eigen"}
+
+
+def judge(ratio: float, target, control_range) -> str | None:
+    """ "yes" (ratio <= target), "within noise" (above it by no more than the control's
+    largest stray from 1, either way) or "no"; None without a target."""
+    if target is None:
+        return None
+    if ratio <= target:
+        return "yes"
+    if control_range:
+        low, high = control_range
+        if ratio <= target * max(high, 1 / low):
+            return "within noise"
+    return "no"
+
+
+def spread(values) -> list:
+    return [min(values), max(values)]
+
+
+def median_and_times(fn, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
 
 
 def bench_training(repeats_fast=7, repeats_eager=3):
@@ -159,12 +221,16 @@ def bench_training(repeats_fast=7, repeats_eager=3):
         fit_linear(x, y_, loss_fn, steps=steps, learning_rate=0.002, init=w0)
         first = time.perf_counter() - start
         w_fast = fit_linear(x, y_, loss_fn, steps=steps, learning_rate=0.002, init=w0)[0]
-        fast = median_time(lambda loss_fn=loss_fn, steps=steps: fit_linear(
+        fast, fast_times = median_and_times(lambda loss_fn=loss_fn, steps=steps: fit_linear(
             x, y_, loss_fn, steps=steps, learning_rate=0.002, init=w0), repeats_fast)
         w_eager = eager()
-        slow = median_time(eager, repeats_eager)
+        slow, slow_times = median_and_times(eager, repeats_eager)
         rows.append({
             "case": name, "eager_s": slow, "fit_linear_s": fast, "first_call_s": first,
+            "eager_range_s": spread(slow_times), "fit_linear_range_s": spread(fast_times),
+            # The widest the speed-up could be read from these repeats, either way.
+            "speedup_range": [min(slow_times) / max(fast_times),
+                              max(slow_times) / min(fast_times)],
             "speedup": slow / fast, "target": 50.0, "met": slow / fast >= 50,
             "max_abs_diff_w1": float(np.max(np.abs(w_fast - w_eager))),
         })
@@ -175,14 +241,26 @@ def bench_training(repeats_fast=7, repeats_eager=3):
 PROCESSES = 3
 
 
-def bench_losses():
+MODES = ("forward/eager", "forward/graph", "forward+gradient/eager", "forward+gradient/graph")
+
+
+def bench_losses(kernels=None, cases=None, modes=MODES, earlier=()):
     """Each lossbook loss against TensorFlow's built-in: in each of PROCESSES processes,
     the two sides' medians of interleaved calls and their ratio; the median ratio and the
-    range. Peak memory (max RSS) of each side alone, in a process of its own."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    range. Peak memory (max RSS) of each side alone, in a process of its own. The rows in
+    BOTH_PATHS run on Eigen's and on oneDNN's kernels, the others on the default.
 
-    def case(expressions, shape, mode, budget):
+    ``cases`` (name prefixes) and ``modes`` limit what is measured; then the rows of
+    ``earlier`` for the other cases are kept, with the control rows they were judged by.
+    """
+    kernels = kernels or default_kernels()
+    selected = [name for name in LOSS_CASES
+                if cases is None or any(name.startswith(prefix) for prefix in cases)]
+    base_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    base_env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), base_env.get("PYTHONPATH", "")])
+
+    def case(expressions, shape, mode, budget, path):
+        env = dict(base_env, TF_ENABLE_ONEDNN_OPTS=PATH_ENV[path])  # read at import
         out = subprocess.run(
             [sys.executable, "-c", CASE_SCRIPT, json.dumps(expressions), json.dumps(shape),
              mode.replace("forward+gradient", "backward"), str(budget)],
@@ -190,32 +268,56 @@ def bench_losses():
         )
         return json.loads(out.stdout.strip().splitlines()[-1])
 
+    kept = [row for row in earlier if row["loss"] not in selected
+            or (row["loss"].startswith("control") and "path" not in row)]
     rows = []
-    for name, (ours, theirs, shape, target) in LOSS_CASES.items():
-        for mode in ("forward/eager", "forward/graph", "forward+gradient/eager",
-                     "forward+gradient/graph"):
-            # Processes differ (memory layout, what else the machine does): the ratio is
-            # the median of PROCESSES processes' ratios, and their range is kept.
-            runs = [case({"lossbook": ours, "tensorflow": theirs}, shape, mode, 2.5)
-                    for _ in range(PROCESSES)]
-            ratios = sorted(r["median"]["lossbook"] / r["median"]["tensorflow"] for r in runs)
-            ratio = statistics.median(ratios)
-            peak = {side: case({side: expression}, shape, mode, 0.2)["peak_mib"]
-                    for side, expression in (("lossbook", ours), ("tensorflow", theirs))}
-            rows.append({
-                "loss": name, "shape": list(shape), "mode": mode,
-                "repeats": sum(r["repeats"] for r in runs), "processes": PROCESSES,
-                "lossbook_ms": statistics.median(r["median"]["lossbook"] for r in runs) * 1e3,
-                "tensorflow_ms": statistics.median(r["median"]["tensorflow"] for r in runs)
-                * 1e3,
-                "ratio": ratio, "ratio_range": [ratios[0], ratios[-1]], "target": target,
-                "met": None if target is None else ratio <= target,
-                "same_ops": all(r["ops"]["lossbook"] == r["ops"]["tensorflow"] for r in runs),
-                "lossbook_peak_mib": peak["lossbook"],
-                "tensorflow_peak_mib": peak["tensorflow"],
-            })
-            print(f"  {name} {mode}: ratio {ratio:.3f} (range {ratios[0]:.3f}-{ratios[-1]:.3f})",
-                  file=sys.stderr)
+    for name in selected:
+        ours, theirs, shape, target = LOSS_CASES[name]
+        paths = tuple(PATH_ENV) if name in BOTH_PATHS else (kernels["default"],)
+        for path in paths:
+            for mode in modes:
+                # Processes differ (memory layout, what else the machine does): the ratio
+                # is the median of PROCESSES processes' ratios, and their range is kept.
+                runs = [case({"lossbook": ours, "tensorflow": theirs}, shape, mode, 2.5, path)
+                        for _ in range(PROCESSES)]
+                ratios = sorted(r["median"]["lossbook"] / r["median"]["tensorflow"]
+                                for r in runs)
+                ratio = statistics.median(ratios)
+                peak = {side: case({side: expression}, shape, mode, 0.2, path)["peak_mib"]
+                        for side, expression in (("lossbook", ours), ("tensorflow", theirs))}
+                rows.append({
+                    "loss": name, "shape": list(shape), "mode": mode, "path": path,
+                    "repeats": sum(r["repeats"] for r in runs), "processes": PROCESSES,
+                    "lossbook_ms": statistics.median(r["median"]["lossbook"] for r in runs)
+                    * 1e3,
+                    "tensorflow_ms": statistics.median(r["median"]["tensorflow"] for r in runs)
+                    * 1e3,
+                    "ratio": ratio, "ratio_range": [ratios[0], ratios[-1]], "target": target,
+                    "same_ops": all(r["ops"]["lossbook"] == r["ops"]["tensorflow"]
+                                    for r in runs),
+                    "lossbook_peak_mib": peak["lossbook"],
+                    "tensorflow_peak_mib": peak["tensorflow"],
+                })
+                print(f"  {name} [{path}] {mode}: ratio {ratio:.3f} "
+                      f"(range {ratios[0]:.3f}-{ratios[-1]:.3f})", file=sys.stderr)
+    return judge_rows(kept + rows)
+
+
+def control_of(rows, row):
+    """The control row measured in the same mode on the same kernels as ``row``."""
+    for other in rows:
+        if (other["loss"].startswith("control") and other["mode"] == row["mode"]
+                and other.get("path") == row.get("path")):
+            return other
+    return None
+
+
+def judge_rows(rows):
+    """Sets each row's ``met`` (``judge``) and the control range it was judged with."""
+    for row in rows:
+        control = None if row["loss"].startswith("control") else control_of(rows, row)
+        row["control_range"] = control["ratio_range"] if control else None
+        row["met"] = judge(row["ratio"], row["target"], row["control_range"])
     return rows
 
 
@@ -256,7 +358,8 @@ def bench_tests():
 
 
 LABELS = {
-    "en": {"training": "Training loop: fit_linear against the note's eager loop",
+    "en": {"training": "Training loop: fit_linear against the note's eager loop "
+                       "(median of the repeats, their range in brackets)",
            "losses": "Losses against TensorFlow's built-ins (median time, ratio = lossbook / TF)",
            "site": "Site build", "tests": "Test suite",
            "case": "case", "eager": "eager", "cores": "cores",
@@ -268,8 +371,21 @@ LABELS = {
            "control": "the noise floor: the same code on both sides",
            "cold": "cold build", "rebuild": "rebuild, nothing changed",
            "wall": "make test wall time, cold (fresh clone, after set-up)",
-           "yes": "yes", "no": "no", "none": "—", "machine": "Machine: "},
-    "zh": {"training": "训练循环:fit_linear 对比原笔记的 eager 循环",
+           "yes": "yes", "no": "no", "within noise": "within noise", "none": "—",
+           "machine": "Machine: ",
+           "paths": {"eigen": "Eigen kernels (TF_ENABLE_ONEDNN_OPTS=0)",
+                     "onednn": "oneDNN kernels (TF_ENABLE_ONEDNN_OPTS=1)"},
+           "unset": "this machine's default kernels (TF_ENABLE_ONEDNN_OPTS unset)",
+           "default": "this machine's default", "names": {"eigen": "Eigen", "onednn": "oneDNN"},
+           "kernels": "TensorFlow's default kernels here: {path} ({why})",
+           "logged": "its start-up log says \"oneDNN custom operations are on\"",
+           "not_logged": "its start-up log does not mention oneDNN",
+           "flags": "CPU flags that turn oneDNN on: {flags}", "no_flags": "none",
+           "judged": "met: yes = ratio ≤ target; within noise = above the target by no more "
+                     "than the control row's spread (same mode and kernels); no = beyond "
+                     "that"},
+    "zh": {"training": "训练循环：fit_linear 对比原笔记的 eager 循环"
+                       "（取多次重复的中位数，括号里是范围）",
            "losses": "损失函数对比 TensorFlow 内置实现(时间取中位数,比值 = lossbook / TF)",
            "site": "网站构建", "tests": "测试",
            "case": "实验", "eager": "eager", "cores": "核",
@@ -283,7 +399,18 @@ LABELS = {
            "control": "噪声基准:两边是同一份代码",
            "cold": "冷构建", "rebuild": "无改动重建",
            "wall": "make test 耗时(冷启动:如同新克隆,环境已装好)",
-           "yes": "是", "no": "否", "none": "—", "machine": "机器:"},
+           "yes": "是", "no": "否", "within noise": "在噪声内", "none": "—",
+           "machine": "机器:",
+           "paths": {"eigen": "Eigen 内核（TF_ENABLE_ONEDNN_OPTS=0）",
+                     "onednn": "oneDNN 内核（TF_ENABLE_ONEDNN_OPTS=1）"},
+           "unset": "本机默认内核（未设置 TF_ENABLE_ONEDNN_OPTS）",
+           "default": "本机默认", "names": {"eigen": "Eigen", "onednn": "oneDNN"},
+           "kernels": "本机 TensorFlow 默认使用的内核：{path}（{why}）",
+           "logged": "启动日志显示 \"oneDNN custom operations are on\"",
+           "not_logged": "启动日志没有提到 oneDNN",
+           "flags": "会让 oneDNN 默认开启的 CPU 标志：{flags}", "no_flags": "无",
+           "judged": "达标：是 = 比值 ≤ 目标；在噪声内 = 超出目标，但不超过同一模式、同一内核下"
+                     "对照行的波动；否 = 超出更多"},
 }
 
 
@@ -295,27 +422,51 @@ def ratio_cell(row) -> str:
 def tables(results, lang):
     """The results as Markdown tables, in one language."""
     t = LABELS[lang]
-    yes = lambda met: t["none"] if met is None else (t["yes"] if met else t["no"])  # noqa: E731
+
+    def yes(met):
+        if met is None:
+            return t["none"]
+        if isinstance(met, str):
+            return t[met]
+        return t["yes"] if met else t["no"]
+
     m = results["machine"]
     lines = [f"{t['machine']}{m['cpu']}, {m['cores']} {t['cores']}, Python {m['python']}, "
              f"TensorFlow {m['tensorflow']}, {results['date']}", ""]
+    k = results.get("kernels")
+    if k:
+        why = [t["logged"] if k["tensorflow_log"] else t["not_logged"],
+               t["flags"].format(flags=", ".join(k["cpu_flags"]) or t["no_flags"])]
+        sep = "；" if lang == "zh" else "; "
+        lines += [t["kernels"].format(path=t["names"][k["default"]], why=sep.join(why)), ""]
     lines += [f"**{t['training']}**", "",
               f"| {t['case']} | {t['eager']} | fit_linear | {t['speedup']} | {t['target']} | "
               f"{t['met']} | {t['diff']} |", "|---|---|---|---|---|---|---|"]
     for r in results.get("training", []):
         case = t.get("cases", {}).get(r["case"], r["case"])
-        lines.append(f"| {case} | {r['eager_s']:.2f} s | {r['fit_linear_s'] * 1e3:.1f} ms | "
-                     f"{r['speedup']:.0f}× | ≥ {r['target']:.0f}× | {yes(r['met'])} | "
+        eager, speedup = f"{r['eager_s']:.2f} s", f"{r['speedup']:.0f}×"
+        if "eager_range_s" in r:  # the repeats' range, so the noise shows
+            eager += " ({:.2f}–{:.2f})".format(*r["eager_range_s"])
+            speedup += " ({:.0f}–{:.0f})".format(*r["speedup_range"])
+        lines.append(f"| {case} | {eager} | {r['fit_linear_s'] * 1e3:.1f} ms | "
+                     f"{speedup} | ≥ {r['target']:.0f}× | {yes(r['met'])} | "
                      f"{r['max_abs_diff_w1']:.1e} |")
-    lines += ["", f"**{t['losses']}**"]
-    # One narrow table per loss, so that no column is pushed off a phone's screen.
+    lines += ["", f"**{t['losses']}**", "", t["judged"]]
+    # One narrow table per loss and kernel set, so no column is pushed off a phone's screen.
     cases: dict = {}
     for r in results.get("losses", []):
-        cases.setdefault((r["loss"], tuple(r["shape"]), r["target"]), []).append(r)
-    for (loss, shape, target), rows in cases.items():
+        cases.setdefault((r["loss"], tuple(r["shape"]), r["target"], r.get("path")),
+                         []).append(r)
+    for (loss, shape, target, path), rows in cases.items():
         aim = (f"{t['target']} ≤ {target:.2f}" if target is not None
                else t["control"] if loss.startswith("control") else t["no_target"])
-        lines += ["", f"`{loss}`, {'×'.join(map(str, shape))}, {aim}", "",
+        kernels = t["unset"] + ", "
+        if path:
+            kernels = t["paths"][path]
+            if k and path == k["default"]:
+                kernels += f", {t['default']}"
+            kernels += ", "
+        lines += ["", f"`{loss}`, {'×'.join(map(str, shape))}, {kernels}{aim}", "",
                   f"| {t['mode']} | {t['time']} | {t['ratio']} | {t['met']} | {t['same']} "
                   f"| {t['peak']} |", "|---|---|---|---|---|---|"]
         for r in rows:
@@ -339,6 +490,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", default="training,losses,site,tests",
                         help="comma-separated parts to measure (default: all)")
+    parser.add_argument("--cases", help="losses: comma-separated name prefixes to measure "
+                        "(default: all); the other cases keep their rows")
+    parser.add_argument("--modes", default=",".join(MODES),
+                        help="losses: comma-separated modes to measure (default: all)")
     args = parser.parse_args(argv)
     parts = args.parts.split(",")
     import tensorflow as tf
@@ -352,9 +507,15 @@ def main(argv=None) -> int:
         "machine": {"cpu": cpu_name(), "cores": os.cpu_count(),
                     "python": platform.python_version(), "tensorflow": tf.__version__},
     })
+    if "losses" in parts:
+        results["kernels"] = default_kernels()
     # Results are written after each part, so the site and test timings run against a
     # Performance page that already shows the parts measured before them.
-    for part, measure in (("training", bench_training), ("losses", bench_losses),
+    for part, measure in (("training", bench_training),
+                          ("losses", lambda: bench_losses(
+                              results["kernels"],
+                              args.cases.split(",") if args.cases else None,
+                              tuple(args.modes.split(",")), results.get("losses", ()))),
                           ("site", bench_site), ("tests", bench_tests)):
         if part in parts:
             print(f"{part} ...", file=sys.stderr)

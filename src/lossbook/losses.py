@@ -362,30 +362,55 @@ def _stable_softmax_cross_entropy(labels, logits, axis):
     log-sum-exp = m + log1p(s), so the loss is sum(labels * (m - logits)) +
     sum(labels) * log1p(s): two sums of non-negative terms (for labels >= 0), with no
     cancellation between large numbers, and log1p keeps a tiny s.
+
+    Written for speed as well (TensorFlow runs each op as one pass over the data, and a
+    new full-size buffer costs more than the pass): e = exp(logits - m) is computed once
+    and reused by the gradient, whose ops can each reuse their input's buffer; the
+    entries equal to 1 (the maxima) are left out of s as e - floor(e), not with a mask.
+    Called eagerly, it runs as one traced graph (one per axis and rank), where buffers
+    are reused and an unused gradient is dropped; eagerly each op gets a new buffer.
     """
+    if tf.executing_eagerly():
+        graphs = _stable_softmax_cross_entropy.__dict__.setdefault("graphs", {})
+        key = (axis, logits.shape.rank)  # a graph per rank keeps the rank known
+        if key not in graphs:
+            graphs[key] = tf.function(
+                lambda labels, logits: _stable_softmax_cross_entropy(labels, logits, axis),
+                reduce_retracing=True,
+            )
+        return graphs[key](labels, logits)
 
     @tf.custom_gradient
     def loss_fn(labels, logits):
-        # Written so that each full-size temporary is dropped as soon as it is reduced:
-        # eager mode frees a tensor when its last reference goes.
         m = tf.reduce_max(logits, axis=axis, keepdims=True)
         shifted = logits - m  # <= 0; exactly 0 at the maxima
-        at_max = tf.equal(shifted, 0)
-        zero = tf.zeros((), logits.dtype)
-        others = tf.reduce_sum(tf.where(at_max, zero, tf.exp(shifted)), axis=axis,
-                               keepdims=True)
-        ties = tf.reduce_sum(tf.cast(at_max, logits.dtype), axis=axis, keepdims=True) - 1
-        del at_max
-        log1p_s = tf.math.log1p(others + ties)
+        # sum(labels * shifted) without a full-size product; read before exp can reuse
+        # shifted's buffer (inside tf.function).
+        if axis == logits.shape.rank - 1:
+            labels_shifted = tf.einsum("...j,...j->...", labels, shifted)
+        else:
+            labels_shifted = tf.reduce_sum(labels * shifted, axis=axis)
+        with tf.control_dependencies([labels_shifted]):
+            e = tf.exp(shifted)  # in (0, 1]; exactly 1 at the maxima
+        del shifted
+        total = tf.reduce_sum(e, axis=axis, keepdims=True)
+        # e - floor(e) is e with every 1 set to 0: the sum of the others, to full
+        # precision; total - others is then (up to rounding) the number of 1s.
+        others = tf.reduce_sum(e - tf.floor(e), axis=axis, keepdims=True)
+        s = others + (tf.round(total - others) - 1)
+        log1p_s = tf.math.log1p(s)
         label_sum = tf.reduce_sum(labels, axis=axis, keepdims=True)
-        loss = tf.squeeze(label_sum * log1p_s, axis=axis) - tf.reduce_sum(
-            labels * shifted, axis=axis
-        )
+        loss = tf.squeeze(label_sum * log1p_s, axis=axis) - labels_shifted
 
         def grad(upstream):
             upstream = tf.expand_dims(upstream, axis)
-            softmax = tf.exp(shifted - log1p_s)
-            return upstream * (log1p_s - shifted), upstream * (label_sum * softmax - labels)
+            # d/dlogits = upstream * (sum(labels) * softmax - labels), softmax = e / (1 + s);
+            # each op can write into its input's buffer.
+            d_logits = (e * (label_sum / (1 + s)) - labels) * upstream
+            # d/dlabels = upstream * (log-sum-exp - logits); inside tf.function it is
+            # dropped when nobody asks for it.
+            d_labels = (log1p_s - (logits - m)) * upstream
+            return d_labels, d_logits
 
         return loss, grad
 

@@ -16,6 +16,10 @@ Code outside sections runs too, but it must print nothing and draw nothing: ever
 a page shows comes from code the page shows. A closing ``if __name__ == "__main__":
 plt.show()`` runs too; with the Agg backend and every figure already saved and closed it
 does nothing.
+
+A snippet that prints timings carries the line ``# lossbook: run alone`` (outside its
+sections): the build runs it after all the others have finished, one at a time, so that
+its numbers are not those of a machine busy with other snippets.
 """
 
 from __future__ import annotations
@@ -37,6 +41,12 @@ SECTION_RE = re.compile(
 )
 VALUES_FILE = "values.json"
 META_FILE = "meta.json"
+RUN_ALONE_RE = re.compile(r"^# lossbook: run alone\b", re.MULTILINE)
+
+
+def runs_alone(path: Path) -> bool:
+    """Whether the snippet asks to run alone (``# lossbook: run alone``): it times code."""
+    return bool(RUN_ALONE_RE.search(Path(path).read_text(encoding="utf-8")))
 
 
 def split_sections(text: str, filename: str = "<snippet>"):
@@ -186,7 +196,9 @@ def _run_one(path: Path, out_dir: Path) -> dict:
 
 
 def run_all(paths, out_dir: Path, jobs: int = 1, timeout: float = 600):
-    """Runs each snippet in a process of its own, ``jobs`` at a time, yielding results.
+    """Runs each snippet in a process of its own, ``jobs`` at a time, yielding results;
+    then the snippets that run alone (``runs_alone``), one at a time, after every other
+    snippet has finished.
 
     On Linux the processes are forked from this one after it has imported the libraries
     (and run nothing): a fresh process for every snippet without paying TensorFlow's
@@ -216,10 +228,16 @@ def run_all(paths, out_dir: Path, jobs: int = 1, timeout: float = 600):
     os.environ.setdefault("MPLBACKEND", "Agg")
     for module in PRELOAD:
         importlib.import_module(module)
-    pending, running = list(paths), {}
+    paths = list(paths)
+    alone = [path for path in paths if runs_alone(path)]
+    pending, running = [path for path in paths if path not in alone] + alone, {}
     with tempfile.TemporaryDirectory() as logs:
         while pending or running:
-            while pending and len(running) < jobs:
+            # A snippet that runs alone starts only when nothing else runs, and then
+            # nothing starts beside it.
+            while pending and len(running) < jobs and not (
+                    running and (runs_alone(pending[0])
+                                 or any(entry[4] for entry in running.values()))):
                 path = pending.pop(0)
                 report = Path(logs) / f"{path.stem}.json"
                 sys.stdout.flush()
@@ -235,7 +253,8 @@ def run_all(paths, out_dir: Path, jobs: int = 1, timeout: float = 600):
                         sys.stdout.flush()
                         sys.stderr.flush()
                         os._exit(code)
-                running[pid] = [path, report, time.monotonic() + timeout, False]
+                running[pid] = [path, report, time.monotonic() + timeout, False,
+                                runs_alone(path)]
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:  # none finished: stop the ones past their time, then look again
                 for child, entry in running.items():
@@ -244,7 +263,7 @@ def run_all(paths, out_dir: Path, jobs: int = 1, timeout: float = 600):
                         entry[3] = True
                 time.sleep(0.02)
                 continue
-            path, report, _, stopped = running.pop(pid)
+            path, report, _, stopped, _ = running.pop(pid)
             if stopped:
                 yield {"snippet": path.name, "ok": False,
                        "error": f"still running after {timeout:g} s: stopped"}
