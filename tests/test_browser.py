@@ -52,10 +52,10 @@ SEARCHES = {
 # The font set the browser renders with: the files tests/fonts.conf accepts, from these
 # Debian packages (.ci/run and the GitHub workflow install them).
 FONTS_CONF = ROOT / "tests" / "fonts.conf"
-FONT_PACKAGES = ("fonts-dejavu-core", "fonts-wqy-microhei")
+FONT_PACKAGES = ("fonts-dejavu-core", "fonts-dejavu-extra", "fonts-wqy-microhei")
 # The families those files hold: nothing else may render a page.
-FONT_FAMILIES = {"DejaVu Sans", "DejaVu Sans Mono", "DejaVu Serif", "WenQuanYi Micro Hei",
-                 "WenQuanYi Micro Hei Mono"}
+FONT_FAMILIES = {"DejaVu Sans", "DejaVu Sans Mono", "DejaVu Serif", "DejaVu Math TeX Gyre",
+                 "WenQuanYi Micro Hei", "WenQuanYi Micro Hei Mono"}
 # Phone widths: a common phone, and the narrowest still in use (iPhone SE 1st gen).
 PHONES = ({"width": 390, "height": 844}, {"width": 320, "height": 640})
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -402,7 +402,7 @@ FONT_PROBE = """<!doctype html><html><body>
 <p style="font-family:SFMono-Regular,Consolas,Menlo,monospace">loss = tf.reduce_mean(x) # 注释</p>
 <p style="font-family:'Noto Sans','Liberation Sans','Noto Sans CJK SC',serif">Other 其他</p>
 <p><math><mi>H</mi><mo>=</mo><mo>−</mo><mo>∑</mo><msub><mi>y</mi><mi>i</mi></msub>
-  <mi>ln</mi><mfrac><mn>1</mn><mi>p</mi></mfrac></math></p>
+  <mi>ln</mi><mfrac><mn>1</mn><mi>p</mi></mfrac><mo>,</mo><mi>τ</mi></math></p>
 </body></html>"""
 
 
@@ -449,8 +449,9 @@ def test_browser_renders_with_only_the_project_fonts(built_site):
     assert probe <= FONT_FAMILIES, f"the browser drew with fonts not in tests/fonts.conf: {probe}"
     assert lesson <= FONT_FAMILIES, f"a lesson was drawn with other fonts: {lesson}"
     # Latin, Chinese and code each came from the font meant for it.
-    assert {"DejaVu Sans", "DejaVu Sans Mono", "WenQuanYi Micro Hei"} <= probe, probe
-    assert {"DejaVu Sans", "WenQuanYi Micro Hei"} <= lesson, lesson
+    assert {"DejaVu Sans", "DejaVu Sans Mono", "WenQuanYi Micro Hei",
+            "DejaVu Math TeX Gyre"} <= probe, probe
+    assert {"DejaVu Sans", "WenQuanYi Micro Hei", "DejaVu Math TeX Gyre"} <= lesson, lesson
 
 
 def test_ci_installs_the_fonts_the_browser_uses():

@@ -165,6 +165,13 @@ class TestMathToMathML:
         html = build.math_to_mathml(f'<span class="arithmatex">\\({tex}\\)</span>')
         assert html.count("<math") == len(pieces) and html.count("<wbr>") == len(pieces) - 1
 
+    @pytest.mark.parametrize("tex,spaces", [
+        (r"\ln p", 1), (r"-\ln(x)", 0), (r"\sum p_i \ln p_i", 2), (r"\log 2", 1),
+    ])
+    def test_functions_are_spaced_from_their_operands(self, tex, spaces):
+        """\\ln p reads "ln p", not "lnp": a thin space next to an operand, as TeX sets it."""
+        assert build.tex_to_mathml(tex, "block").count("<mspace") == spaces
+
     def test_unsupported_commands_raise(self):
         """A command latex2mathml cannot typeset fails the build instead of showing raw TeX."""
         with pytest.raises(ValueError, match="arg"):

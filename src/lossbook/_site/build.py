@@ -196,6 +196,31 @@ def inline_pieces(tex: str) -> list[str]:
     return [piece for piece in pieces if piece]
 
 
+# latex2mathml writes \ln, \log, \exp as a bare <mi>, so "\ln p" comes out as "lnp";
+# TeX puts a thin space between such an operator and an operand on either side.
+FUNCTION_MI_RE = re.compile(r"<mi>(?:ln|log|exp|sin|cos|tan|lg)</mi>")
+OPERAND_END_RE = re.compile(r'(?:</mi>|</mn>|</msub>|</msup>|</msubsup>|</mfrac>|'
+                            r'<mo stretchy="false">&#x00029;</mo>)$')
+OPERAND_START_RE = re.compile(r"<(?:mi|mn|msub|msup|msubsup|mfrac|mrow)\b")
+THIN_SPACE = '<mspace width="0.1667em"></mspace>'
+
+
+def space_functions(mathml: str) -> str:
+    """Adds TeX's thin space around \\ln-like operators next to an operand."""
+    out, last = [], 0
+    for match in FUNCTION_MI_RE.finditer(mathml):
+        before = mathml[last:match.start()]
+        out.append(before)
+        if OPERAND_END_RE.search("".join(out)[-40:]):
+            out.append(THIN_SPACE)
+        out.append(match[0])
+        if OPERAND_START_RE.match(mathml, match.end()):
+            out.append(THIN_SPACE)
+        last = match.end()
+    out.append(mathml[last:])
+    return "".join(out)
+
+
 def tex_to_mathml(tex: str, display: str) -> str:
     """One formula as MathML (inline: pieces that may wrap), each <math> carrying its TeX."""
     from latex2mathml.converter import convert
@@ -203,7 +228,7 @@ def tex_to_mathml(tex: str, display: str) -> str:
     tex = tex.strip()
     out = []
     for piece in ([tex] if display == "block" else inline_pieces(tex)):
-        mathml = convert(piece, display=display)
+        mathml = space_functions(convert(piece, display=display))
         leftover = re.search(r"\\[A-Za-z]+", mathml)
         if leftover:
             raise ValueError(
