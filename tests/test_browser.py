@@ -310,6 +310,7 @@ async def check_page(browser, server, lang, page, weights):
             p = await phone.open(url, wait_until="load")
             await load_figures(p)
             await p.evaluate("window.scrollTo(0, 0)")
+            await p.wait_for_timeout(500)  # the header's title swap back, animated
             width = viewport["width"]
             await p.screenshot(path=str(OUT / lang / f"{stem}-{width}.png"), full_page=lesson)
             overflow, culprits = await p.evaluate(SIDEWAYS_JS)

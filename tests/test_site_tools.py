@@ -165,6 +165,13 @@ class TestMathToMathML:
         html = build.math_to_mathml(f'<span class="arithmatex">\\({tex}\\)</span>')
         assert html.count("<math") == len(pieces) and html.count("<wbr>") == len(pieces) - 1
 
+    def test_punctuation_stays_with_its_formula(self):
+        """The full stop after an inline formula cannot start the next line."""
+        out = build.math_to_mathml('<p>is <span class="arithmatex">\\(a = b\\)</span>. Next'
+                                   ' <span class="arithmatex">\\(c\\)</span> d</p>')
+        assert '<span class="lossbook-nowrap"><math data-tex="b"' in out
+        assert out.count("lossbook-nowrap") == 1 and "</math>.</span></span> Next" in out
+
     @pytest.mark.parametrize("tex,spaces", [
         (r"\ln p", 1), (r"-\ln(x)", 0), (r"\sum p_i \ln p_i", 2), (r"\log 2", 1),
     ])

@@ -151,9 +151,10 @@ def substitute_values(markdown: str, out_dir: Path, where: str = "page") -> str:
     return VALUE_RE.sub(replace, markdown)
 
 
-MATH_RE = re.compile(
-    r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>', re.DOTALL
-)
+# Punctuation that must not start a line: kept with the formula before it.
+TRAILING_PUNCT = r"[.,;:!?)\]，。；：、！？）]*"
+MATH_RE = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>'
+                     rf"(?P<after>{TRAILING_PUNCT})", re.DOTALL)
 
 
 # Inline math cannot wrap inside one <math>, so a long formula would push a phone's page
@@ -221,6 +222,16 @@ def space_functions(mathml: str) -> str:
     return "".join(out)
 
 
+def inline_math_html(tex: str, after: str = "") -> str:
+    """An inline formula as HTML: its pieces (which may wrap between them) and the
+    punctuation right after it, kept on the last piece's line (the browser would otherwise
+    break between a formula and its full stop)."""
+    pieces = tex_to_mathml(tex, "inline").split("<wbr>")
+    if after:
+        pieces[-1] = f'<span class="lossbook-nowrap">{pieces[-1]}{after}</span>'
+    return '<span class="arithmatex">' + "<wbr>".join(pieces) + "</span>"
+
+
 def tex_to_mathml(tex: str, display: str) -> str:
     """One formula as MathML (inline: pieces that may wrap), each <math> carrying its TeX."""
     from latex2mathml.converter import convert
@@ -251,10 +262,9 @@ def math_to_mathml(page_html: str) -> str:
                 break
         else:
             raise ValueError(f"unexpected math markup: {match[0][:80]}")
-        mathml = tex_to_mathml(tex, display)
         if display == "block":
-            return f'<div class="arithmatex">{mathml}</div>'
-        return f'<span class="arithmatex">{mathml}</span>'
+            return f'<div class="arithmatex">{tex_to_mathml(tex, display)}</div>' + match["after"]
+        return inline_math_html(tex, match["after"])
 
     return MATH_RE.sub(replace, page_html)
 
@@ -329,7 +339,7 @@ NB_SCRIPT_RE = re.compile(
 NB_MARKDOWN_RE = re.compile(r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"'
                             r'[^>]*>)(.*?)(</div>)', re.S)
 DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
-INLINE_RE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$", re.S)
+INLINE_RE = re.compile(rf"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$({TRAILING_PUNCT})", re.S)
 
 
 def notebook_page_offline(page_html: str) -> str:
@@ -340,8 +350,7 @@ def notebook_page_offline(page_html: str) -> str:
     def typeset(match):
         body = DISPLAY_RE.sub(lambda m: '<div class="arithmatex">' + tex_to_mathml(
             html.unescape(m[1]), "block") + "</div>", match[2])
-        body = INLINE_RE.sub(lambda m: '<span class="arithmatex">' + tex_to_mathml(
-            html.unescape(m[1]), "inline") + "</span>", body)
+        body = INLINE_RE.sub(lambda m: inline_math_html(html.unescape(m[1]), m[2]), body)
         return match[1] + body + match[3]
 
     return NB_MARKDOWN_RE.sub(typeset, page_html)
