@@ -357,14 +357,15 @@ SIDEWAYS_JS = """() => {
   return [overflow, culprits.slice(0, 5)];
 }"""
 
-# Inline formulas (which cannot wrap) that stick out of the column they sit in.
+# Pieces of inline formulas (each cannot wrap) that stick out of the column they sit in.
 WIDE_INLINE_MATH_JS = """() => {
   const out = [];
   for (const math of document.querySelectorAll("article span.arithmatex math")) {
     const box = math.closest("td, th, li, p, article").getBoundingClientRect();
     const r = math.getBoundingClientRect();
     if (r.right > box.right + 1 || r.left < box.left - 1) {
-      out.push(`${math.getAttribute("data-tex")} (${Math.round(r.width)}px in ${Math.round(box.width)}px)`);
+      out.push(`${math.getAttribute("data-tex")} `
+               + `(${Math.round(r.width)}px in ${Math.round(box.width)}px)`);
     }
   }
   return out;
