@@ -3,8 +3,14 @@
 For each page in both languages: no console error, no failed request, no request to any
 host but the local server; every figure loaded; every formula typeset; the language
 switcher lands on the same page in the other language; search finds pages in the page's
-language; the bytes the page loads stay under the budget; screenshots at 1280x900 and
-390x844 go to build/browser/ (CI keeps them; whole lessons, notebooks' first screens).
+language; the bytes the page loads stay under the budget; at phone widths (390 and 320 px)
+the page does not scroll sideways and no formula is wider than the column; screenshots at
+1280x900, 390x844 and 320x640 go to build/browser/ (CI keeps them; whole lessons, notebooks'
+first screens).
+
+Chromium renders with the fonts tests/fonts.conf names and no other (FONTCONFIG_FILE), so
+layout, and so "scrolls sideways", is the same on every machine; a named font file that is
+missing fails (or skips) like a missing browser.
 Pages are visited a few at a time (the async API); each page still has its own test,
 which reports what went wrong on it.
 
@@ -43,6 +49,15 @@ SEARCHES = {
            "softmax_cross_entropy.md": "softmax", "index.md": "loss", "speed.md": "XLA",
            "performance.md": "speed-up"},
 }
+# The font set the browser renders with: the files tests/fonts.conf accepts, from these
+# Debian packages (.ci/run and the GitHub workflow install them).
+FONTS_CONF = ROOT / "tests" / "fonts.conf"
+FONT_PACKAGES = ("fonts-dejavu-core", "fonts-dejavu-extra", "fonts-wqy-microhei")
+# The families those files hold: nothing else may render a page.
+FONT_FAMILIES = {"DejaVu Sans", "DejaVu Sans Mono", "DejaVu Serif", "DejaVu Math TeX Gyre",
+                 "WenQuanYi Micro Hei", "WenQuanYi Micro Hei Mono"}
+# Phone widths: a common phone, and the narrowest still in use (iPhone SE 1st gen).
+PHONES = ({"width": 390, "height": 844}, {"width": 320, "height": 640})
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -66,20 +81,47 @@ def page_path(lang: str, page: Path) -> str:
 JOBS = max(2, min(3, (os.cpu_count() or 1) + 1))
 
 
+def font_files() -> list[str]:
+    """The font files tests/fonts.conf lets the browser use."""
+    import xml.etree.ElementTree as ET
+
+    accepted = ET.parse(FONTS_CONF).getroot().findall("./selectfont/acceptfont/glob")
+    return [glob.text.strip() for glob in accepted]
+
+
+def missing_fonts() -> list[str]:
+    return [path for path in font_files() if not Path(path).is_file()]
+
+
+def browser_env() -> dict:
+    """The browser's environment: the machine's, but only the project's fonts."""
+    return dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
+
+
 def _browser_or_skip():
     executable = find_browser()
     try:
         import playwright.async_api  # noqa: F401
     except ImportError:
         executable = None
+    message = None
     if executable is None:
-        message = ("no browser: install Debian's chromium and a CJK font "
-                   "(apt-get install chromium fonts-wqy-microhei), or point "
+        message = ("no browser: install Debian's chromium and the project's fonts "
+                   f"(apt-get install chromium {' '.join(FONT_PACKAGES)}), or point "
                    "LOSSBOOK_CHROMIUM at a Chromium or Chrome executable")
+    elif missing_fonts():
+        message = (f"the fonts tests/fonts.conf names are missing: {', '.join(missing_fonts())}; "
+                   f"install them: apt-get install {' '.join(FONT_PACKAGES)}")
+    if message:
         if os.environ.get("LOSSBOOK_REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
     return executable
+
+
+async def _launch(playwright, executable):
+    return await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
+                                            env=browser_env())
 
 
 class _Server:
@@ -140,8 +182,7 @@ async def _visit_all(executable, servers, weights):
                 results[lang, str(page)] = "".join(traceback.format_exception_only(err))
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=executable,
-                                                   args=CHROMIUM_ARGS)
+        browser = await _launch(playwright, executable)
         try:
             await asyncio.gather(*(worker(server, browser) for server in servers))
         finally:
@@ -263,18 +304,72 @@ async def check_page(browser, server, lang, page, weights):
         await visit.close()
 
     # The desktop visit waited for the network to settle; here the load event will do.
-    phone = Visit(browser, server, {"width": 390, "height": 844})
-    try:
-        p = await phone.open(url, wait_until="load")
-        await load_figures(p)
-        await p.evaluate("window.scrollTo(0, 0)")
-        await p.screenshot(path=str(OUT / lang / f"{stem}-390.png"), full_page=lesson)
-        overflow = await p.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
-        assert phone.problems == [], phone.problems
-    finally:
-        await phone.close()
+    for viewport in PHONES:
+        phone = Visit(browser, server, viewport)
+        try:
+            p = await phone.open(url, wait_until="load")
+            await load_figures(p)
+            await p.evaluate("window.scrollTo(0, 0)")
+            await p.wait_for_timeout(500)  # the header's title swap back, animated
+            width = viewport["width"]
+            await p.screenshot(path=str(OUT / lang / f"{stem}-{width}.png"), full_page=lesson)
+            overflow, culprits = await p.evaluate(SIDEWAYS_JS)
+            assert overflow <= 0, (
+                f"the page scrolls sideways by {overflow}px at {width}px wide; "
+                f"sticking out: {culprits}")
+            wide = await p.evaluate(WIDE_INLINE_MATH_JS)
+            assert not wide, f"inline formulas wider than the column at {width}px: {wide}"
+            assert phone.problems == [], phone.problems
+        finally:
+            await phone.close()
+
+
+# How far the page scrolls sideways, and the outermost elements that stick out past the
+# window without a box of their own that scrolls or clips them.
+SIDEWAYS_JS = """() => {
+  const root = document.scrollingElement || document.documentElement;
+  const overflow = Math.max(root.scrollWidth, document.body.scrollWidth) - root.clientWidth;
+  const culprits = [];
+  if (overflow > 0) {
+    const clips = e => { const s = getComputedStyle(e);
+                         return s.overflowX !== "visible" && e !== root && e !== document.body; };
+    const walk = (e, clipped) => {
+      for (const child of e.children) {
+        const r = child.getBoundingClientRect();
+        if (!clipped && r.right > root.clientWidth + 0.5 && r.width > 0) {
+          let deepest = true;
+          for (const grand of child.querySelectorAll("*")) {
+            if (grand.getBoundingClientRect().right > root.clientWidth + 0.5) {
+              deepest = false; break; }
+          }
+          if (deepest || clips(child)) {
+            culprits.push(`<${child.tagName.toLowerCase()} class="${child.className.baseVal
+              ?? child.className}"> right=${Math.round(r.right)}: `
+              + (child.textContent || "").trim().slice(0, 60));
+            continue;
+          }
+        }
+        walk(child, clipped || clips(child));
+      }
+    };
+    walk(document.body, false);
+  }
+  return [overflow, culprits.slice(0, 5)];
+}"""
+
+# Pieces of inline formulas (each cannot wrap) that stick out of the column they sit in.
+WIDE_INLINE_MATH_JS = """() => {
+  const out = [];
+  for (const math of document.querySelectorAll("article span.arithmatex math")) {
+    const box = math.closest("td, th, li, p, article").getBoundingClientRect();
+    const r = math.getBoundingClientRect();
+    if (r.right > box.right + 1 || r.left < box.left - 1) {
+      out.push(`${math.getAttribute("data-tex")} `
+               + `(${Math.round(r.width)}px in ${Math.round(box.width)}px)`);
+    }
+  }
+  return out;
+}"""
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -299,3 +394,73 @@ def test_largest_page_stays_under_budget(visits):
     assert lessons[heaviest] <= PAGE_BUDGET, (
         f"{heaviest} loads {lessons[heaviest] / 1024:.0f} KiB > {PAGE_BUDGET / 1024:.0f} KiB"
     )
+
+
+# Text in every family Material's stylesheets ask for (and some a machine may have), in
+# both scripts, and a formula: each must be drawn with the project's fonts.
+FONT_PROBE = """<!doctype html><html><body>
+<p style="font-family:-apple-system,BlinkMacSystemFont,Helvetica,Arial,sans-serif">
+  Cross-entropy 交叉熵 <b>bold 粗体</b> <i>italic</i></p>
+<p style="font-family:SFMono-Regular,Consolas,Menlo,monospace">loss = tf.reduce_mean(x) # 注释</p>
+<p style="font-family:'Noto Sans','Liberation Sans','Noto Sans CJK SC',serif">Other 其他</p>
+<p><math><mi>H</mi><mo>=</mo><mo>−</mo><mo>∑</mo><msub><mi>y</mi><mi>i</mi></msub>
+  <mi>ln</mi><mfrac><mn>1</mn><mi>p</mi></mfrac><mo>,</mo><mi>τ</mi></math></p>
+</body></html>"""
+
+
+async def _fonts_used(page) -> set:
+    """The font families Chromium actually drew the page's text with."""
+    cdp = await page.context.new_cdp_session(page)
+    await cdp.send("DOM.enable")
+    await cdp.send("CSS.enable")
+    root = (await cdp.send("DOM.getDocument", {"depth": -1}))["root"]["nodeId"]
+    nodes = (await cdp.send("DOM.querySelectorAll",
+                            {"nodeId": root, "selector": "body, body *"}))["nodeIds"]
+    used = set()
+    for node in nodes:
+        fonts = await cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})
+        used |= {font["familyName"] for font in fonts["fonts"]}
+    return used
+
+
+def test_browser_renders_with_only_the_project_fonts(built_site):
+    """Chromium draws a probe page and a whole lesson (both scripts, code, math) with the
+    fonts tests/fonts.conf names and no other, whatever else the machine has."""
+    executable = _browser_or_skip()
+
+    async def run():
+        from playwright.async_api import async_playwright
+
+        server = _Server(built_site)
+        try:
+            async with async_playwright() as playwright:
+                browser = await _launch(playwright, executable)
+                try:
+                    page = await browser.new_page()
+                    await page.set_content(FONT_PROBE)
+                    probe = await _fonts_used(page)
+                    await page.goto(server.url + page_path("zh", Path("cross_entropy.md")))
+                    lesson = await _fonts_used(page)
+                finally:
+                    await browser.close()
+        finally:
+            server.close()
+        return probe, lesson
+
+    probe, lesson = asyncio.run(run())
+    assert probe <= FONT_FAMILIES, f"the browser drew with fonts not in tests/fonts.conf: {probe}"
+    assert lesson <= FONT_FAMILIES, f"a lesson was drawn with other fonts: {lesson}"
+    # Latin, Chinese and code each came from the font meant for it.
+    assert {"DejaVu Sans", "DejaVu Sans Mono", "WenQuanYi Micro Hei",
+            "DejaVu Math TeX Gyre"} <= probe, probe
+    assert {"DejaVu Sans", "WenQuanYi Micro Hei", "DejaVu Math TeX Gyre"} <= lesson, lesson
+
+
+def test_ci_installs_the_fonts_the_browser_uses():
+    """.ci/run and the GitHub workflow install exactly the packages of tests/fonts.conf."""
+    header = FONTS_CONF.read_text(encoding="utf-8")
+    assert " ".join(FONT_PACKAGES) in header, "tests/fonts.conf names other packages"
+    for script in (ROOT / ".ci" / "run", ROOT / ".github" / "workflows" / "ci.yml"):
+        text = script.read_text(encoding="utf-8")
+        assert "apt-get install" in text and " ".join(FONT_PACKAGES) in text, (
+            f"{script.relative_to(ROOT)} does not apt-get install {' '.join(FONT_PACKAGES)}")

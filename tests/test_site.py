@@ -98,6 +98,66 @@ def test_math_is_mathml_with_no_tex_left(pages):
             assert "<math" in html, f"{lang}/{page}: math was not converted"
 
 
+# A Material icon or emoji shortcode such as :material-notebook-outline: (only an emoji
+# extension turns it into an icon; without one the reader sees the raw text).
+SHORTCODE_RE = re.compile(r":[a-z0-9]+(?:[-_][a-z0-9]+)+:")
+
+
+def visible_text(html: str) -> str:
+    """A page's text as a reader sees it: no code, scripts, styles or tags."""
+    html = re.sub(r"<(script|style|code|pre|svg)\b[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_no_icon_shortcode_reaches_the_page(built_site):
+    """No `:name:` icon shortcode is left as text on any built page, notebooks included."""
+    found = []
+    for path in sorted(built_site.rglob("*.html")):
+        for code in SHORTCODE_RE.findall(visible_text(path.read_text(encoding="utf-8"))):
+            found.append(f"{path.relative_to(built_site)}: {code}")
+    assert not found, "icon shortcodes shown as text:\n" + "\n".join(found)
+
+
+def test_lessons_link_their_notebooks_with_an_icon(pages):
+    """The notebook links under each lesson's title carry the notebook icon, inlined."""
+    for lang, page, path in pages:
+        if page not in LESSONS:
+            continue
+        html = path.read_text(encoding="utf-8")
+        links = re.search(r'<p class="lossbook-notebooks">(.*?)</p>', html, re.S)
+        assert links, f"{lang}/{page}: no notebook links"
+        assert '<span class="twemoji"><svg' in links[1], f"{lang}/{page}: no notebook icon"
+
+
+# Inline math cannot wrap: a long \text{...} in it makes a line wider than a phone.
+TEXT_IN_MATH_RE = re.compile(r"\\text\{([^}]*)\}")
+INLINE_MATH_RE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$")
+MAX_TEXT_IN_INLINE_MATH = 20  # columns; a CJK character takes two
+
+
+def _columns(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_inline_math_has_no_long_text():
+    """No inline formula in docs/ carries a \\text{...} longer than a few words: say it in
+    prose and give the formula a short symbol."""
+    long = []
+    for path in sorted((ROOT / "docs").glob("*/*.md")):
+        body = re.sub(r"^(```|~~~).*?^\1", "", path.read_text(encoding="utf-8"),
+                      flags=re.S | re.M)
+        body = re.sub(r"`[^`\n]*`", "", body)  # inline code
+        body = re.sub(r"\$\$.*?\$\$", "", body, flags=re.S)  # display math may scroll
+        for line in body.splitlines():
+            for formula in INLINE_MATH_RE.findall(line):
+                for text in TEXT_IN_MATH_RE.findall(formula):
+                    if _columns(text) > MAX_TEXT_IN_INLINE_MATH:
+                        long.append(f"{path.relative_to(ROOT)}: ${formula}$")
+    assert not long, "long \\text{} in inline math:\n" + "\n".join(long)
+
+
 def test_figures_exist_with_alt_text_and_labels_in_the_language(built_site, pages):
     """Every image resolves to a built SVG, has alt text, and carries its language's labels."""
     label = {"zh": "训练步数", "en": "training step"}

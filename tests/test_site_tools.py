@@ -146,9 +146,38 @@ class TestMathToMathML:
         html = ('<p><span class="arithmatex">\\(x_1 &lt; y\\)</span></p>'
                 '<div class="arithmatex">\\[\n\\frac{1}{n}\n\\]</div>')
         out = build.math_to_mathml(html)
-        assert out.count("<math") == 2
+        assert out.count("<math") == 3  # the inline one in two pieces: "x_1 <" and "y"
         assert 'display="block"' in out and "<mfrac>" in out
         assert "\\(" not in out and "\\[" not in out
+
+    @pytest.mark.parametrize("tex,pieces", [
+        (r"H = -\ln p", [r"H =", r"-\ln p"]),
+        (r"y\_ = x_1 + x_2", [r"y\_ =", "x_1 +", "x_2"]),
+        (r"\tau = P/(P+C)", [r"\tau =", "P/(P+C)"]),  # not inside parentheses
+        (r"[-0.05, 0.05)", [r"[-0.05, 0.05)"]),  # a minus sign is not binary
+        (r"a^{-1} \leq b", [r"a^{-1} \leq", "b"]),
+        (r"\begin{cases} a = b \end{cases}", [r"\begin{cases} a = b \end{cases}"]),
+    ])
+    def test_inline_math_may_break_where_tex_would(self, tex, pieces):
+        """A long inline formula can wrap on a phone: it is split after top-level relations
+        and binary operators, each piece a <math> of its own with a break between them."""
+        assert build.inline_pieces(tex) == pieces
+        html = build.math_to_mathml(f'<span class="arithmatex">\\({tex}\\)</span>')
+        assert html.count("<math") == len(pieces) and html.count("<wbr>") == len(pieces) - 1
+
+    def test_punctuation_stays_with_its_formula(self):
+        """The full stop after an inline formula cannot start the next line."""
+        out = build.math_to_mathml('<p>is <span class="arithmatex">\\(a = b\\)</span>. Next'
+                                   ' <span class="arithmatex">\\(c\\)</span> d</p>')
+        assert '<span class="lossbook-nowrap"><math data-tex="b"' in out
+        assert out.count("lossbook-nowrap") == 1 and "</math>.</span></span> Next" in out
+
+    @pytest.mark.parametrize("tex,spaces", [
+        (r"\ln p", 1), (r"-\ln(x)", 0), (r"\sum p_i \ln p_i", 2), (r"\log 2", 1),
+    ])
+    def test_functions_are_spaced_from_their_operands(self, tex, spaces):
+        """\\ln p reads "ln p", not "lnp": a thin space next to an operand, as TeX sets it."""
+        assert build.tex_to_mathml(tex, "block").count("<mspace") == spaces
 
     def test_unsupported_commands_raise(self):
         """A command latex2mathml cannot typeset fails the build instead of showing raw TeX."""

@@ -151,14 +151,107 @@ def substitute_values(markdown: str, out_dir: Path, where: str = "page") -> str:
     return VALUE_RE.sub(replace, markdown)
 
 
-MATH_RE = re.compile(
-    r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>', re.DOTALL
-)
+# Punctuation that must not start a line: kept with the formula before it.
+TRAILING_PUNCT = r"[.,;:!?)\]，。；：、！？）]*"
+MATH_RE = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>'
+                     rf"(?P<after>{TRAILING_PUNCT})", re.DOTALL)
+
+
+# Inline math cannot wrap inside one <math>, so a long formula would push a phone's page
+# sideways. Like TeX, it may break after a relation or a binary operator at its top level
+# (outside braces, brackets and parentheses): each piece becomes its own <math>, with a
+# break opportunity between them.
+BREAK_AFTER = ("=", "<", ">", r"\leq", r"\geq", r"\le", r"\ge", r"\neq", r"\ne",
+               r"\approx", r"\to", r"\sim", r"\equiv", r"\propto", "+", "-", r"\cdot",
+               r"\times", r"\pm")
+TEX_TOKEN_RE = re.compile(r"\\[A-Za-z]+|\\.|.", re.S)
+OPENERS, CLOSERS = "{([", "})]"
+
+
+def inline_pieces(tex: str) -> list[str]:
+    """Splits an inline formula where TeX would let the line break (see BREAK_AFTER).
+
+    A ``+`` or ``-`` only breaks where it is binary (after an operand); nothing breaks
+    inside an environment or a group.
+    """
+    if r"\begin" in tex:
+        return [tex]
+    pieces, start, depth, previous = [], 0, 0, ""
+    for token in TEX_TOKEN_RE.finditer(tex):
+        text = token[0]
+        if text in OPENERS or text in (r"\{", r"\left"):
+            depth += 1
+        elif text in CLOSERS or text in (r"\}", r"\right"):
+            depth = max(depth - 1, 0)
+        elif depth == 0 and text in BREAK_AFTER:
+            binary = text not in ("+", "-") or (
+                previous and previous not in BREAK_AFTER and previous not in OPENERS
+                and previous not in ("^", "_", ","))
+            rest = tex[token.end():].strip()
+            if binary and rest and rest[0] not in "=<>^_":
+                pieces.append(tex[start:token.end()].strip())
+                start = token.end()
+        if not text.isspace():
+            previous = text
+    pieces.append(tex[start:].strip())
+    return [piece for piece in pieces if piece]
+
+
+# latex2mathml writes \ln, \log, \exp as a bare <mi>, so "\ln p" comes out as "lnp";
+# TeX puts a thin space between such an operator and an operand on either side.
+FUNCTION_MI_RE = re.compile(r"<mi>(?:ln|log|exp|sin|cos|tan|lg)</mi>")
+OPERAND_END_RE = re.compile(r'(?:</mi>|</mn>|</msub>|</msup>|</msubsup>|</mfrac>|'
+                            r'<mo stretchy="false">&#x00029;</mo>)$')
+OPERAND_START_RE = re.compile(r"<(?:mi|mn|msub|msup|msubsup|mfrac|mrow)\b")
+THIN_SPACE = '<mspace width="0.1667em"></mspace>'
+
+
+def space_functions(mathml: str) -> str:
+    """Adds TeX's thin space around \\ln-like operators next to an operand."""
+    out, last = [], 0
+    for match in FUNCTION_MI_RE.finditer(mathml):
+        before = mathml[last:match.start()]
+        out.append(before)
+        if OPERAND_END_RE.search("".join(out)[-40:]):
+            out.append(THIN_SPACE)
+        out.append(match[0])
+        if OPERAND_START_RE.match(mathml, match.end()):
+            out.append(THIN_SPACE)
+        last = match.end()
+    out.append(mathml[last:])
+    return "".join(out)
+
+
+def inline_math_html(tex: str, after: str = "") -> str:
+    """An inline formula as HTML: its pieces (which may wrap between them) and the
+    punctuation right after it, kept on the last piece's line (the browser would otherwise
+    break between a formula and its full stop)."""
+    pieces = tex_to_mathml(tex, "inline").split("<wbr>")
+    if after:
+        pieces[-1] = f'<span class="lossbook-nowrap">{pieces[-1]}{after}</span>'
+    return '<span class="arithmatex">' + "<wbr>".join(pieces) + "</span>"
+
+
+def tex_to_mathml(tex: str, display: str) -> str:
+    """One formula as MathML (inline: pieces that may wrap), each <math> carrying its TeX."""
+    from latex2mathml.converter import convert
+
+    tex = tex.strip()
+    out = []
+    for piece in ([tex] if display == "block" else inline_pieces(tex)):
+        mathml = space_functions(convert(piece, display=display))
+        leftover = re.search(r"\\[A-Za-z]+", mathml)
+        if leftover:
+            raise ValueError(
+                f"latex2mathml cannot typeset {leftover[0]!r} in {tex!r}; "
+                "rewrite the formula without it"
+            )
+        out.append(mathml.replace("<math ", f'<math data-tex="{html.escape(piece)}" ', 1))
+    return "<wbr>".join(out)
 
 
 def math_to_mathml(page_html: str) -> str:
     """Turns pymdownx.arithmatex's generic output into MathML, so no script typesets it."""
-    from latex2mathml.converter import convert
 
     def replace(match):
         body = html.unescape(match["body"]).strip()
@@ -169,17 +262,9 @@ def math_to_mathml(page_html: str) -> str:
                 break
         else:
             raise ValueError(f"unexpected math markup: {match[0][:80]}")
-        mathml = convert(tex.strip(), display=display)
-        leftover = re.search(r"\\[A-Za-z]+", mathml)
-        if leftover:
-            raise ValueError(
-                f"latex2mathml cannot typeset {leftover[0]!r} in {tex.strip()!r}; "
-                "rewrite the formula without it"
-            )
-        mathml = mathml.replace("<math ", f'<math data-tex="{html.escape(tex.strip())}" ', 1)
         if display == "block":
-            return f'<div class="arithmatex">{mathml}</div>'
-        return f'<span class="arithmatex">{mathml}</span>'
+            return f'<div class="arithmatex">{tex_to_mathml(tex, display)}</div>' + match["after"]
+        return inline_math_html(tex, match["after"])
 
     return MATH_RE.sub(replace, page_html)
 
@@ -254,21 +339,18 @@ NB_SCRIPT_RE = re.compile(
 NB_MARKDOWN_RE = re.compile(r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"'
                             r'[^>]*>)(.*?)(</div>)', re.S)
 DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
-INLINE_RE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$", re.S)
+INLINE_RE = re.compile(rf"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$({TRAILING_PUNCT})", re.S)
 
 
 def notebook_page_offline(page_html: str) -> str:
     """Makes a mkdocs-jupyter page need no other host: drops its MathJax/RequireJS scripts
     from CDNs and typesets the markdown cells' math as MathML, like the lesson pages."""
-    from latex2mathml.converter import convert
-
     page_html = NB_SCRIPT_RE.sub("", page_html)
 
     def typeset(match):
-        body = DISPLAY_RE.sub(lambda m: '<div class="arithmatex">' + convert(
-            html.unescape(m[1]).strip(), display="block") + "</div>", match[2])
-        body = INLINE_RE.sub(lambda m: '<span class="arithmatex">' + convert(
-            html.unescape(m[1]).strip()) + "</span>", body)
+        body = DISPLAY_RE.sub(lambda m: '<div class="arithmatex">' + tex_to_mathml(
+            html.unescape(m[1]), "block") + "</div>", match[2])
+        body = INLINE_RE.sub(lambda m: inline_math_html(html.unescape(m[1]), m[2]), body)
         return match[1] + body + match[3]
 
     return NB_MARKDOWN_RE.sub(typeset, page_html)
