@@ -18,7 +18,9 @@ print(
     lossbook.losses.categorical_crossentropy([1, 0, 0], [0.7, 0.2, 0.1]),
 )
 # --8<-- [end:ex1]
-assert np.isclose(lossbook.losses.categorical_crossentropy([1, 0, 0], [0.7, 0.2, 0.1]), ce_07)
+assert np.isclose(
+    lossbook.losses.categorical_crossentropy([1, 0, 0], [0.7, 0.2, 0.1]), ce_07
+)
 
 # --8<-- [start:ex2]
 for k in (2, 10, 1000):

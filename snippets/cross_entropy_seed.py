@@ -56,7 +56,10 @@ print(f"KL(p || q)          = {kl:.6f}   (Keras KLDivergence: {kl_keras:.6f})")
 print(f"H(p) + KL(p || q)   = {entropy + kl:.6f}")
 print(f"cross-entropy H(p,q) = {cross:.6f}")
 # --8<-- [end:entropy_kl]
-assert np.isclose(entropy + kl, cross, rtol=1e-6) and np.isclose(kl_keras, kl, rtol=1e-5)
+assert np.isclose(entropy + kl, cross, rtol=1e-6) and np.isclose(
+    kl_keras, kl, rtol=1e-5
+)
+
 
 # --8<-- [start:not_a_distance]
 def ce(a, b):  # cross-entropy H(a, b), in float64
@@ -109,7 +112,8 @@ print(f"-ln(0.3 / 0.4) = {-np.log(0.75):.4f}")
 clip_loss_keras = tf.keras.losses.categorical_crossentropy(label, certain_and_wrong)
 assert np.isclose(clip_loss_keras, clip_loss, rtol=1e-6)
 assert np.isclose(
-    lossbook.losses.categorical_crossentropy(label, certain_and_wrong), clip_loss_keras
+    lossbook.losses.categorical_crossentropy(label, certain_and_wrong),
+    clip_loss_keras,
 )
 assert np.isclose(
     tf.keras.losses.categorical_crossentropy(label, not_normalised), -np.log(0.75)
@@ -130,7 +134,10 @@ print("gradient where the clip holds:", clip_gradient)
 assert np.isclose(perfect_loss, -np.log(np.float32(1 - 1e-7)), rtol=1e-6)
 assert np.float32(1 - 1e-7) == 1 - 2**-23  # float32 rounds 1 - 1e-7 to 1 - 2^-23
 assert np.isclose(perfect_loss, 2**-23, rtol=1e-6)  # -ln(1 - x) = x for a tiny x
-assert np.isclose(multi_hot_loss, 2 * clip_loss, rtol=1e-6) and multi_hot_loss > clip_loss
+assert (
+    np.isclose(multi_hot_loss, 2 * clip_loss, rtol=1e-6)
+    and multi_hot_loss > clip_loss
+)
 assert np.all(clip_gradient == 0)
 # Labels that sum to 1 can never cost more than -ln(1e-7): a mix of clipped terms.
 soft_labels = np.random.default_rng(0).dirichlet(np.ones(4), size=1000)

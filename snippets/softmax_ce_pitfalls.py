@@ -32,7 +32,9 @@ print("wrong:", wrong)
 print("right:", cce(y_, probs).numpy())
 # --8<-- [end:probs_as_logits]
 probs_as_logits = wrong
-assert np.all(np.abs(probs_as_logits - right) > 0.3), "probabilities as logits: not wrong"
+assert np.all(np.abs(probs_as_logits - right) > 0.3), (
+    "probabilities as logits: not wrong"
+)
 
 # --8<-- [start:softmax_twice]
 wrong = tf.nn.softmax_cross_entropy_with_logits(y_, probs).numpy()  # softmax again
@@ -44,9 +46,14 @@ twice_floor = np.log(1 + 2 / np.e)
 print(f"lowest possible loss: ln(1 + 2/e) = {twice_floor:.4f}")
 # --8<-- [end:softmax_twice]
 # The two mistakes are one: equal to float32 rounding, and never below the floor.
-assert np.allclose(wrong, probs_as_logits, rtol=1e-6, atol=0), (wrong, probs_as_logits)
+assert np.allclose(wrong, probs_as_logits, rtol=1e-6, atol=0), (
+    wrong,
+    probs_as_logits,
+)
 assert np.all(wrong >= twice_floor - 1e-6)
-assert np.min(wrong) - twice_floor < 1e-3  # a confident right answer sits on the floor
+assert (
+    np.min(wrong) - twice_floor < 1e-3
+)  # a confident right answer sits on the floor
 
 # --8<-- [start:rescue]
 import textwrap
@@ -56,7 +63,9 @@ import keras
 
 rng = np.random.default_rng(0)
 x = rng.normal(size=(60, 4)).astype(np.float32)
-labels = np.eye(3, dtype=np.float32)[np.argmax(x[:, :3] + rng.normal(size=(60, 3)), 1)]
+labels = np.eye(3, dtype=np.float32)[
+    np.argmax(x[:, :3] + rng.normal(size=(60, 3)), 1)
+]
 
 
 class TfNnSoftmax(keras.layers.Layer):  # softmax inside a layer of our own
@@ -75,7 +84,9 @@ def classifier(ending):
     keras.utils.set_random_seed(1)
     inputs = keras.Input((4,))
     if ending == "Dense(softmax)":
-        return keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(inputs))
+        return keras.Model(
+            inputs, keras.layers.Dense(3, activation="softmax")(inputs)
+        )
     last = {
         "Activation(softmax)": keras.layers.Activation("softmax"),
         "tf.nn.softmax layer": TfNnSoftmax(),
@@ -117,37 +128,48 @@ for from_logits, models in runs.items():
             history = model.fit(x, labels, epochs=40, batch_size=60, verbose=0)
         warned = [str(w.message) for w in caught if "from_logits" in str(w.message)]
         warning_text = warning_text or (warned[0] if warned else "")
-        keras_loss = history.history["loss"][0]  # one batch a step: loss at the start
+        # One batch per epoch, so the first epoch's loss is the loss at the start.
+        keras_loss = history.history["loss"][0]
         end = true_cross_entropy(model)
         name = ending + (", run_eagerly" if eager else "")
         results.append((name, from_logits, bool(warned), keras_loss, start, end))
-        print(f"  {name:33}{'yes' if warned else 'no':6}{keras_loss:7.4f}"
-              f"{start:9.4f}{end:10.4f}")
+        print(
+            f"  {name:33}{'yes' if warned else 'no':6}{keras_loss:7.4f}"
+            f"{start:9.4f}{end:10.4f}"
+        )
 print("\nThe warning:\n" + textwrap.fill(warning_text, 70))
 # --8<-- [end:rescue]
 # What the prose says about the table, checked on every build.
-correct_end = results[0][5]
-first_logits = classifier("softmax by hand").layers[1]
-kernel0, bias0 = first_logits.get_weights()
-twice_start = float(np.mean(tf.nn.softmax_cross_entropy_with_logits(
-    labels, tf.nn.softmax(x @ kernel0 + bias0))))
-rescued = [r for r in results[1:] if r[2]]
-not_rescued = [r for r in results[1:] if not r[2]]
-assert [r[0] for r in rescued] == [
-    "Dense(softmax)", "Activation(softmax)", "tf.nn.softmax layer"
-], results
-assert [r[0] for r in not_rescued] == [
-    "tf.nn.softmax layer, run_eagerly", "softmax by hand"
-], results
-assert not results[0][2] and np.isclose(results[0][3], results[0][4], rtol=1e-5)
-for name, _, _, keras_loss, start, end in rescued:  # the right loss, the same training
-    assert np.isclose(keras_loss, start, rtol=1e-5), (name, keras_loss, start)
+kernel0, bias0 = classifier("softmax by hand").layers[1].get_weights()
+start_logits = x @ kernel0 + bias0  # the same starting weights for every model
+twice_start = float(
+    np.mean(
+        tf.nn.softmax_cross_entropy_with_logits(labels, tf.nn.softmax(start_logits))
+    )
+)
+names = [r[0] for r in results]
+warned_rows = {r[0]: r for r in results[1:] if r[2]}
+silent_rows = {r[0]: r for r in results[1:] if not r[2]}
+assert list(warned_rows) == names[1:4], results  # Keras saw these softmaxes
+assert list(silent_rows) == names[4:], results  # and not these
+assert names[4:] == ["tf.nn.softmax layer, run_eagerly", "softmax by hand"]
+_, _, warned0, loss0, start0, correct_end = results[0]
+assert not warned0 and np.isclose(loss0, start0, rtol=1e-5)
+for (
+    name,
+    _,
+    _,
+    loss,
+    start,
+    end,
+) in warned_rows.values():  # right loss, same training
+    assert np.isclose(loss, start, rtol=1e-5), (name, loss, start)
     assert np.isclose(end, correct_end, rtol=1e-5), (name, end, correct_end)
-for name, _, _, keras_loss, start, end in not_rescued:  # softmax twice, trains worse
-    assert np.isclose(keras_loss, twice_start, rtol=1e-5), (name, keras_loss)
+for name, _, _, loss, _start, end in silent_rows.values():  # softmax twice, worse
+    assert np.isclose(loss, twice_start, rtol=1e-5), (name, loss, twice_start)
     assert end > correct_end + 0.05, (name, end, correct_end)
-rescued_start, rescued_end = rescued[0][4], rescued[0][5]
-not_rescued_loss, not_rescued_end = not_rescued[0][3], not_rescued[0][5]
+rescued_start = results[1][4]
+not_rescued_loss, not_rescued_end = results[-1][3], results[-1][5]
 assert "received `from_logits=True`" in warning_text, warning_text
 
 # --8<-- [start:logits_as_probs]
@@ -176,7 +198,9 @@ print("sparse, keras:   ", sparse.numpy())
 print("sparse, lossbook:", ours.numpy())
 # --8<-- [end:sparse]
 assert np.array_equal(sparse, right)  # Keras: the same op, the same numbers
-ours_one_hot = lossbook.losses.categorical_crossentropy(y_, logits, from_logits=True)
+ours_one_hot = lossbook.losses.categorical_crossentropy(
+    y_, logits, from_logits=True
+)
 assert np.allclose(ours, ours_one_hot, rtol=1e-6, atol=0)
 assert np.allclose(ours, right, rtol=1e-4, atol=0)  # equal to the digits shown
 

@@ -68,23 +68,32 @@ assert np.allclose(keras_two_steps, [perfect_loss, clip_loss, clip_loss], rtol=1
 assert np.array_equal(fused, [0.0, 1000.0, 2000.0])
 assert np.array_equal(ours, [0.0, 1000.0, 2000.0])
 
+
 # --8<-- [start:in_graph]
 @tf.function
 def keras_two_steps_in_a_graph(labels, logits):
     return tf.keras.losses.categorical_crossentropy(labels, tf.nn.softmax(logits))
 
 
-print("Keras, two steps, in tf.function:", keras_two_steps_in_a_graph(labels, logits).numpy())
+print(
+    "Keras, two steps, in tf.function:",
+    keras_two_steps_in_a_graph(labels, logits).numpy(),
+)
 # --8<-- [end:in_graph]
-assert np.array_equal(keras_two_steps_in_a_graph(labels, logits), [0.0, 1000.0, 2000.0])
+assert np.array_equal(
+    keras_two_steps_in_a_graph(labels, logits), [0.0, 1000.0, 2000.0]
+)
 
 # --8<-- [start:tiny]
 z32 = tf.constant(y[:1], tf.float32)  # the first example: a loss of about 1.7e-4
 exact = tf.nn.softmax_cross_entropy_with_logits(y_[:1], y[:1])[0]  # float64
 tf_nn = tf.nn.softmax_cross_entropy_with_logits(y_[:1].astype(np.float32), z32)[0]
 ours32 = lossbook.losses.softmax_cross_entropy_with_logits(y_[:1], z32)[0]
-for name, value in [("float64", exact), ("tf.nn, float32", tf_nn),
-                    ("lossbook, float32", ours32)]:
+for name, value in [
+    ("float64", exact),
+    ("tf.nn, float32", tf_nn),
+    ("lossbook, float32", ours32),
+]:
     error = abs(float(value) - float(exact)) / float(exact)
     print(f"{name:18} {float(value):.7e}   relative error {error:.1e}")
 # --8<-- [end:tiny]
