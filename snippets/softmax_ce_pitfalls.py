@@ -40,20 +40,17 @@ assert np.all(np.abs(probs_as_logits - right) > 0.3), (
 wrong = tf.nn.softmax_cross_entropy_with_logits(y_, probs).numpy()  # softmax again
 print("wrong:", wrong)
 print("right:", tf.nn.softmax_cross_entropy_with_logits(y_, logits).numpy())
-# With inputs in [0, 1], the best a second softmax can give the right class of 3
-# is e / (e + 2): the loss can never go below ln(1 + 2/e).
-twice_floor = np.log(1 + 2 / np.e)
-print(f"lowest possible loss: ln(1 + 2/e) = {twice_floor:.4f}")
+# With inputs in [0, 1], a second softmax gives the right class of 3 between
+# 1 / (1 + 2e) and e / (e + 2) of the total.
+twice_floor, twice_ceiling = np.log(1 + 2 / np.e), np.log(1 + 2 * np.e)
+print(f"lowest possible loss:  ln(1 + 2/e) = {twice_floor:.4f}")
+print(f"highest possible loss: ln(1 + 2e)  = {twice_ceiling:.4f}")
 # --8<-- [end:softmax_twice]
 # The two mistakes are one: equal to float32 rounding, and never below the floor.
-assert np.allclose(wrong, probs_as_logits, rtol=1e-6, atol=0), (
-    wrong,
-    probs_as_logits,
-)
-assert np.all(wrong >= twice_floor - 1e-6)
-assert (
-    np.min(wrong) - twice_floor < 1e-3
-)  # a confident right answer sits on the floor
+assert np.allclose(wrong, probs_as_logits, rtol=1e-6, atol=0), probs_as_logits
+assert np.all(wrong >= twice_floor - 1e-6) and np.all(wrong <= twice_ceiling + 1e-6)
+# A confident right answer sits on the floor.
+assert np.min(wrong) - twice_floor < 1e-3
 
 # --8<-- [start:rescue]
 import textwrap
@@ -155,17 +152,12 @@ assert list(silent_rows) == names[4:], results  # and not these
 assert names[4:] == ["tf.nn.softmax layer, run_eagerly", "softmax by hand"]
 _, _, warned0, loss0, start0, correct_end = results[0]
 assert not warned0 and np.isclose(loss0, start0, rtol=1e-5)
-for (
-    name,
-    _,
-    _,
-    loss,
-    start,
-    end,
-) in warned_rows.values():  # right loss, same training
+# Rescued: the right loss, and the same training as the correct setup.
+for name, _, _, loss, start, end in warned_rows.values():
     assert np.isclose(loss, start, rtol=1e-5), (name, loss, start)
     assert np.isclose(end, correct_end, rtol=1e-5), (name, end, correct_end)
-for name, _, _, loss, _start, end in silent_rows.values():  # softmax twice, worse
+# Not rescued: softmax applied twice, and worse training.
+for name, _, _, loss, _start, end in silent_rows.values():
     assert np.isclose(loss, twice_start, rtol=1e-5), (name, loss, twice_start)
     assert end > correct_end + 0.05, (name, end, correct_end)
 rescued_start = results[1][4]
