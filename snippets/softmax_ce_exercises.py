@@ -15,9 +15,9 @@ print("softmax(z + 100): ", tf.nn.softmax(z + 100).numpy())
 print("softmax(z - max): ", tf.nn.softmax(z - tf.reduce_max(z)).numpy())
 # --8<-- [end:ex1]
 shifted_100 = tf.nn.softmax(z + 100).numpy()
-assert np.allclose(
-    shifted_100, tf.nn.softmax(z), rtol=0, atol=1e-6
-)  # rounding only
+# Adding 100 moves only the last digits: rounding error, nothing more.
+assert np.allclose(shifted_100, tf.nn.softmax(z), rtol=0, atol=1e-6)
+assert not np.array_equal(shifted_100, tf.nn.softmax(z))
 assert np.allclose(tf.nn.softmax(z - tf.reduce_max(z)), tf.nn.softmax(z), atol=1e-7)
 
 # --8<-- [start:ex2]
