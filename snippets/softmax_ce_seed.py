@@ -3,7 +3,8 @@
 Lesson: softmax_cross_entropy.md. Shows: tf.nn.softmax + categorical_crossentropy
 equals tf.nn.softmax_cross_entropy_with_logits and lossbook; naive code overflows on
 logits like [1000, 0, -1000] while the fused op stays finite; the gradient is
-softmax - y_.
+softmax - y_; Keras' own two steps stay finite but clip (unless it sees the Softmax
+op); log1p keeps the digits of a tiny loss.
 """
 
 # --8<-- [start:stepwise]
@@ -25,8 +26,14 @@ print("lossbook:    ", loss_ours.numpy())
 stepwise_gap = float(np.max(np.abs(loss_ce1 - loss_ce2)))
 print(f"largest difference, step by step vs fused: {stepwise_gap:.1e}")
 # --8<-- [end:stepwise]
+assert stepwise_gap < 1e-12  # float64: equal to the last digits
+assert np.allclose(loss_ours, loss_ce2, rtol=1e-12, atol=0)
+# The 4th example: the largest loss; its answer is the first class, its highest
+# logit the second.
+assert np.argmax(loss_ce2) == 3 and np.argmax(y_[3]) == 0 and np.argmax(y[3]) == 1
 
 # --8<-- [start:overflow]
+print("float32 exp(88), exp(89):", tf.exp([88.0, 89.0]).numpy())
 logits = tf.constant([[1000.0, 0.0, -1000.0]] * 3)
 labels = tf.constant([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
 
@@ -40,15 +47,59 @@ print("log(tf.nn.softmax): ", log_of_softmax[0].numpy())
 print(
     "-sum(y_ * log p):   ", -tf.reduce_sum(labels * log_of_softmax, axis=-1).numpy()
 )
-print(
-    "tf.nn fused op:     ",
-    tf.nn.softmax_cross_entropy_with_logits(labels, logits).numpy(),
+keras_two_steps = tf.keras.losses.categorical_crossentropy(
+    labels, tf.nn.softmax(logits)
 )
-print(
-    "lossbook:           ",
-    lossbook.losses.softmax_cross_entropy_with_logits(labels, logits).numpy(),
-)
+print("Keras, two steps:   ", keras_two_steps.numpy())
+fused = tf.nn.softmax_cross_entropy_with_logits(labels, logits)
+print("tf.nn fused op:     ", fused.numpy())
+ours = lossbook.losses.softmax_cross_entropy_with_logits(labels, logits)
+print("lossbook:           ", ours.numpy())
 # --8<-- [end:overflow]
+exp_88, exp_89 = tf.exp([88.0, 89.0]).numpy()
+assert np.isfinite(exp_88) and np.isinf(exp_89)
+assert np.all(np.isnan(naive_softmax[:, 0])) and np.all(
+    np.isnan(-tf.reduce_sum(labels * log_of_softmax, axis=-1))
+)
+# Keras clips to [1e-7, 1 - 1e-7]: finite, but capped at -ln(1e-7), so wrong.
+clip_loss = float(-np.log(np.float32(1e-7)))
+perfect_loss = float(-np.log(np.float32(1 - 1e-7)))
+assert np.allclose(keras_two_steps, [perfect_loss, clip_loss, clip_loss], rtol=1e-6)
+assert np.array_equal(fused, [0.0, 1000.0, 2000.0])
+assert np.array_equal(ours, [0.0, 1000.0, 2000.0])
+
+
+# --8<-- [start:in_graph]
+@tf.function
+def keras_two_steps_in_a_graph(labels, logits):
+    return tf.keras.losses.categorical_crossentropy(labels, tf.nn.softmax(logits))
+
+
+print(
+    "Keras, two steps, in tf.function:",
+    keras_two_steps_in_a_graph(labels, logits).numpy(),
+)
+# --8<-- [end:in_graph]
+assert np.array_equal(
+    keras_two_steps_in_a_graph(labels, logits), [0.0, 1000.0, 2000.0]
+)
+
+# --8<-- [start:tiny]
+z32 = tf.constant(y[:1], tf.float32)  # the first example: a loss of about 1.7e-4
+exact = tf.nn.softmax_cross_entropy_with_logits(y_[:1], y[:1])[0]  # float64
+tf_nn = tf.nn.softmax_cross_entropy_with_logits(y_[:1].astype(np.float32), z32)[0]
+ours32 = lossbook.losses.softmax_cross_entropy_with_logits(y_[:1], z32)[0]
+for name, value in [
+    ("float64", exact),
+    ("tf.nn, float32", tf_nn),
+    ("lossbook, float32", ours32),
+]:
+    error = abs(float(value) - float(exact)) / float(exact)
+    print(f"{name:18} {float(value):.7e}   relative error {error:.1e}")
+# --8<-- [end:tiny]
+tf_nn_error = abs(float(tf_nn) - float(exact)) / float(exact)
+ours_error = abs(float(ours32) - float(exact)) / float(exact)
+assert ours_error < 1e-6 < 1e-5 < tf_nn_error, (ours_error, tf_nn_error)
 
 # --8<-- [start:gradient]
 y_logits = tf.Variable(y)
@@ -63,3 +114,4 @@ print("softmax(y) - y_, first 2 rows:\n", expected[:2].round(6))
 grad_gap = float(np.max(np.abs(grad - expected)))
 print(f"largest difference: {grad_gap:.1e}")
 # --8<-- [end:gradient]
+assert grad_gap < 1e-12
