@@ -2,8 +2,9 @@
 jumping.
 
 Lesson: custom_loss.md. Shows: PROFIT=99 over-predicts, COST=99 under-predicts, MSE
-sits in the middle (one figure); the jumps of reduce_sum x 99 x lr 0.002 and two
-fixes that converge to the exact minimiser.
+sits in the middle (one figure), each beside its exact minimiser; the jumps
+of reduce_sum x 99 x lr 0.002 and two fixes that converge to the exact
+minimiser; one day crossing its kink changes the gradient by (PROFIT + COST) * x.
 """
 
 # --8<-- [start:three_fits]
@@ -11,20 +12,30 @@ import numpy as np
 
 from lossbook.data import yogurt_sales
 from lossbook.losses import AsymmetricLoss, MeanSquaredError
-from lossbook.train import fit_linear
+from lossbook.train import count_residuals, exact_asymmetric_fit, fit_linear
 
 x, y_ = yogurt_sales()
+x64, y64 = x.astype(np.float64), y_.astype(np.float64)
 losses = {
     "MSE": MeanSquaredError(),
     "PROFIT=99, COST=1": AsymmetricLoss(profit=99, cost=1, reduction="sum"),
     "PROFIT=1, COST=99": AsymmetricLoss(profit=1, cost=99, reduction="sum"),
 }
-fits = {}
+exact = {  # the exact minimiser of each loss, to compare gradient descent with
+    "MSE": np.linalg.lstsq(x64, y64, rcond=None)[0],
+    "PROFIT=99, COST=1": exact_asymmetric_fit(x, y_, profit=99, cost=1),
+    "PROFIT=1, COST=99": exact_asymmetric_fit(x, y_, profit=1, cost=99),
+}
+fits, too_many, short, gaps = {}, [], [], []
 for label, loss_fn in losses.items():
     steps = 15000 if label == "MSE" else 10000  # as in the note
     fits[label], _ = fit_linear(x, y_, loss_fn, steps=steps, learning_rate=0.002)
-    too_many = np.mean(x @ fits[label] > y_)
-    print(f"{label:17s}  w1 = {fits[label].ravel()}  too many: {too_many:4.0%}")
+    counts = count_residuals(x, y_, fits[label])
+    too_many.append(counts.over / len(x))
+    short.append(counts.short)
+    gaps.append(float(np.abs(fits[label] - exact[label]).max()))
+    print(f"{label:17s}  w1 = {fits[label].ravel()}  too many: {too_many[-1]:4.0%}")
+    print(f"{'':17s}  exact {exact[label].ravel()}  gap {gaps[-1]:.4f}")
 # --8<-- [end:three_fits]
 
 # --8<-- [start:three_fits_figure]
@@ -36,9 +47,7 @@ fig = plot_predictions(y_, {label: x @ w for label, w in fits.items()})
 # --8<-- [start:jumps]
 import keras
 
-from lossbook.train import exact_asymmetric_fit
-
-w_exact = exact_asymmetric_fit(x, y_, profit=99, cost=1)
+w_exact = exact["PROFIT=99, COST=1"]
 decay = keras.optimizers.schedules.InverseTimeDecay(
     0.002, decay_steps=100, decay_rate=1.0
 )
@@ -50,30 +59,81 @@ runs = {
         decay,
     ),
 }
-histories, finals = {}, {}
+last = 300  # the steps the figure below shows
+histories, finals, swings, errors = {}, {}, [], []
 for label, (loss_fn, lr) in runs.items():
     finals[label], histories[label] = fit_linear(
         x, y_, loss_fn, steps=10000, learning_rate=lr
     )
-    swing = np.ptp(histories[label].all_weights[-500:], axis=0).max()
-    error = np.abs(finals[label] - w_exact).max()
+    swings.append(float(np.ptp(histories[label].all_weights[-last:], axis=0).max()))
+    errors.append(float(np.abs(finals[label] - w_exact).max()))
     print(
         f"{label:34s} w1 = {finals[label].ravel()}  "
-        f"swing in last 500 steps {swing:.4f}  off the exact answer by {error:.4f}"
+        f"swing in the last {last} steps {swings[-1]:.4f}  "
+        f"off the exact answer by {errors[-1]:.4f}"
     )
 print(f"{'exact minimiser':34s} w1 = {w_exact.ravel()}")
-one_day_step = 0.002 * 99 * x.max()
-print(f"one short day moves w1 by up to 0.002 * 99 * max(x) = {one_day_step:.2f}")
-swing_note = float(
-    np.ptp(histories["reduce_sum, lr=0.002"].all_weights[-500:], axis=0).max()
-)
-error_decay = float(
-    np.abs(finals["reduce_sum, lr=0.002/(1+step/100)"] - w_exact).max()
-)
+swing_note, swing_mean, swing_decay = swings
+error_note, error_mean, error_decay = errors
 # --8<-- [end:jumps]
+
+# The claims the page makes about this output.
+assert swing_decay < swing_mean < swing_note and error_decay < error_note
+assert error_decay < 0.01 < error_note
 
 # --8<-- [start:jumps_figure]
 from lossbook.plotting import plot_weight_paths
 
-fig = plot_weight_paths(histories, exact=w_exact, last=300)
+fig = plot_weight_paths(histories, exact=w_exact, last=last)
 # --8<-- [end:jumps_figure]
+
+# --8<-- [start:flip]
+import tensorflow as tf
+
+PROFIT, COST, lr = 99, 1, 0.002
+summed = AsymmetricLoss(PROFIT, COST, reduction="sum")
+
+
+def gradient(w):
+    w = tf.Variable(w)
+    with tf.GradientTape() as tape:
+        loss = summed(y_, tf.matmul(x, w))
+    return tape.gradient(loss, w).numpy()
+
+
+# Move w1 just enough to put one day's prediction 0.001 above, then 0.001 below its
+# sales; no other day changes side.
+w_note = finals["reduce_sum, lr=0.002"]
+residual = y64.ravel() - x64 @ w_note.ravel().astype(np.float64)
+day = int(np.argmin(np.abs(residual)))
+direction = x64[day] / (x64[day] @ x64[day])
+w_over = w_note.ravel() + (residual[day] + 1e-3) * direction
+w_short = w_note.ravel() + (residual[day] - 1e-3) * direction
+jump = (
+    gradient(w_short[:, None].astype(np.float32))
+    - gradient(w_over[:, None].astype(np.float32))
+).ravel()
+print(f"day {day}: x = {x[day]}")
+print("gradient, too many -> too few, changes by", jump)
+print("-(PROFIT + COST) * x =                    ", -(PROFIT + COST) * x[day])
+step_change = lr * (PROFIT + COST) * x[day]
+flip_step_max = float(lr * (PROFIT + COST) * x.max())
+print(f"so the step changes by lr * 100 * x = {step_change}")
+print(f"at most lr * 100 * max(x) = {flip_step_max:.3f} per component")
+# --8<-- [end:flip]
+
+assert (
+    count_residuals(x, y_, w_over).short
+    == count_residuals(x, y_, w_short).short - 1
+)
+np.testing.assert_allclose(jump, -(PROFIT + COST) * x[day], rtol=1e-4)
+
+# The claims the page makes about the three fits.
+assert too_many[1] > 0.9 and too_many[2] == 0 and 0.3 < too_many[0] < 0.7
+# Without a bias the quantile count need not hold: the exact no-bias minimiser for
+# PROFIT=99 runs short on more days than n * COST / (PROFIT + COST) = 0.32.
+short_exact_no_bias = count_residuals(
+    x, y_, exact["PROFIT=99, COST=1"], tol=1e-9
+).short
+n_short_limit_no_bias = len(x) * 1 / (99 + 1)
+assert short_exact_no_bias > n_short_limit_no_bias

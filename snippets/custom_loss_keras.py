@@ -15,7 +15,7 @@ import tensorflow as tf
 
 from lossbook.data import yogurt_sales
 from lossbook.losses import AsymmetricLoss
-from lossbook.train import exact_asymmetric_fit
+from lossbook.train import count_residuals, exact_asymmetric_fit
 
 x, y_ = yogurt_sales()
 keras.utils.set_random_seed(1)
@@ -23,8 +23,8 @@ model = keras.Sequential(
     [keras.Input(shape=(2,)), keras.layers.Dense(1)]
 )  # y = x @ w + b
 decay = keras.optimizers.schedules.InverseTimeDecay(
-    0.01, decay_steps=100, decay_rate=1.0
-)
+    1.0 / (99 + 1), decay_steps=100, decay_rate=1.0
+)  # scaled to 1 / (PROFIT + COST), as in fit_linear's runs
 model.compile(
     optimizer=keras.optimizers.SGD(learning_rate=decay),
     loss=AsymmetricLoss(profit=99, cost=1),
@@ -45,6 +45,12 @@ keras_gap = float(np.max(np.abs(w_keras - w_exact)))
 print("Keras:", w_keras.ravel())
 print("exact:", w_exact.ravel())
 print(f"largest difference: {keras_gap:.1e}")
+x_b = np.hstack([x, np.ones((32, 1))])
+short, exact, over = count_residuals(x_b, y_, w_exact, tol=1e-9)
+print(f"exact fit: short {short}, exact {exact}, over {over} of 32 days")
+assert short <= 32 * 1 / (99 + 1) <= short + exact  # the quantile property
+assert count_residuals(x_b, y_, w_keras, tol=5e-4) == (short, exact, over)
+assert keras_gap < 1e-3
 # --8<-- [end:keras]
 
 # --8<-- [start:save]
@@ -56,3 +62,5 @@ print("loaded loss:", type(loaded.loss).__name__, loaded.loss.get_config())
 same = np.allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
 print("same predictions after loading:", same)
 # --8<-- [end:save]
+
+assert same and type(loaded.loss) is AsymmetricLoss

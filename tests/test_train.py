@@ -327,3 +327,21 @@ class TestExactAsymmetricFitInput:
         (x if where == "x" else y_)[4, 0] = bad
         with pytest.raises(ValueError, match=name):
             exact_asymmetric_fit(x, y_, profit=1, cost=1)
+
+
+class TestCountResiduals:
+    def test_counts_short_exact_and_over(self):
+        """Residuals above tol are short, within tol exact, below -tol over."""
+        from lossbook.train import count_residuals
+
+        x = np.ones((5, 1))
+        y_ = np.array([1.0, 2.0, 2.00001, 3.0, 0.5])
+        assert count_residuals(x, y_, [[2.0]]) == (1, 2, 2)
+        assert count_residuals(x, y_, [[2.0]], tol=0.0) == (2, 1, 2)
+
+    def test_bad_shapes_raise(self):
+        """Shapes that do not fit together are named."""
+        from lossbook.train import count_residuals
+
+        with pytest.raises(ValueError, match="w k values"):
+            count_residuals(np.ones((5, 2)), np.ones(5), np.ones(3))

@@ -9,6 +9,7 @@ import itertools
 import math
 import numbers
 import types
+import typing
 
 import numpy as np
 import tensorflow as tf
@@ -16,7 +17,7 @@ import tensorflow as tf
 from lossbook._checks import as_real_tensor, positive_finite, shape_str
 from lossbook.data import seed_weights
 
-__all__ = ["History", "exact_asymmetric_fit", "fit_linear"]
+__all__ = ["History", "ResidualCounts", "count_residuals", "exact_asymmetric_fit", "fit_linear"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -390,3 +391,36 @@ def exact_asymmetric_fit(x, y_true, *, profit, cost, max_candidates: int = 200_0
     if best_w is None:  # pragma: no cover - rank k means some k rows are independent
         raise ValueError(f"{where}: no {k} rows of x are linearly independent")
     return best_w.reshape(k, 1)
+
+
+class ResidualCounts(typing.NamedTuple):
+    """How many samples a fit predicts too low (``short``), exactly, and too high."""
+
+    short: int
+    exact: int
+    over: int
+
+
+def count_residuals(x, y_true, w, *, tol: float = 1e-4) -> ResidualCounts:
+    """Counts the samples that ``y = x @ w`` predicts too low, within ``tol``, too high.
+
+    Introduced in the lesson "A custom loss: profit and cost" (``custom_loss.md``): with
+    a bias column in ``x``, the minimiser of the profit/cost loss runs short on
+    ``short`` days with ``short <= n * COST / (PROFIT + COST) <= short + exact``.
+    Computed in float64.
+    """
+    where = "count_residuals"
+    x = np.asarray(x, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64)
+    y = np.asarray(y_true, dtype=np.float64).reshape(-1)
+    if x.ndim != 2 or y.size != x.shape[0] or w.size != x.shape[1]:
+        raise ValueError(
+            f"{where}: x must have shape (n, k), y_true n values and w k values; got x "
+            f"{x.shape}, y_true {np.shape(y_true)}, w {w.shape}"
+        )
+    if not (math.isfinite(tol) and tol >= 0):
+        raise ValueError(f"{where}: tol must be a finite number >= 0, got {tol!r}")
+    residual = y - x @ w.reshape(-1)
+    exact = np.abs(residual) <= tol
+    return ResidualCounts(int(np.sum(residual > tol)), int(np.sum(exact)),
+                          int(np.sum(residual < -tol)))
