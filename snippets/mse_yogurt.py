@@ -93,6 +93,8 @@ assert (
 )  # the eigenvalue account of the gap holds
 fast_end = abs(eigenvectors[:, 1] @ (w_gd.ravel() - w_lstsq.ravel()))
 assert fast_end < 1e-3 * slow_end  # what is left lies along the slow direction
+extra_loss = 0.5 * lam_min * slow_end**2  # the MSE above the least-squares value
+assert abs((mse_gd - mse_lstsq) - extra_loss) < 0.05 * extra_loss
 
 # --8<-- [start:fit]
 from lossbook.losses import mean_squared_error
