@@ -23,6 +23,8 @@ print("first 3 rows of x:\n", x.numpy()[:3])
 print("first 3 values of y_:", np.round(np.ravel(y_)[:3], 4))
 # --8<-- [end:data]
 
+n_days = len(y_)  # quoted by the page
+
 # --8<-- [start:train]
 w1 = tf.Variable(tf.random.normal([2, 1], stddev=1, seed=1))
 w_init = w1.numpy()  # kept to compare with other ways of training below
