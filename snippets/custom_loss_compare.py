@@ -21,7 +21,7 @@ losses = {
     "PROFIT=99, COST=1": AsymmetricLoss(profit=99, cost=1, reduction="sum"),
     "PROFIT=1, COST=99": AsymmetricLoss(profit=1, cost=99, reduction="sum"),
 }
-exact = {  # the exact minimiser of each loss, to compare gradient descent with
+exact_fits = {  # the exact minimiser of each loss, to compare gradient descent with
     "MSE": np.linalg.lstsq(x64, y64, rcond=None)[0],
     "PROFIT=99, COST=1": exact_asymmetric_fit(x, y_, profit=99, cost=1),
     "PROFIT=1, COST=99": exact_asymmetric_fit(x, y_, profit=1, cost=99),
@@ -33,9 +33,9 @@ for label, loss_fn in losses.items():
     counts = count_residuals(x, y_, fits[label])
     too_many.append(counts.over / len(x))
     short.append(counts.short)
-    gaps.append(float(np.abs(fits[label] - exact[label]).max()))
+    gaps.append(float(np.abs(fits[label] - exact_fits[label]).max()))
     print(f"{label:17s}  w1 = {fits[label].ravel()}  too many: {too_many[-1]:4.0%}")
-    print(f"{'':17s}  exact {exact[label].ravel()}  gap {gaps[-1]:.4f}")
+    print(f"{'':17s}  exact {exact_fits[label].ravel()}  gap {gaps[-1]:.4f}")
 # --8<-- [end:three_fits]
 
 # --8<-- [start:three_fits_figure]
@@ -47,7 +47,7 @@ fig = plot_predictions(y_, {label: x @ w for label, w in fits.items()})
 # --8<-- [start:jumps]
 import keras
 
-w_exact = exact["PROFIT=99, COST=1"]
+w_exact = exact_fits["PROFIT=99, COST=1"]
 decay = keras.optimizers.schedules.InverseTimeDecay(
     0.002, decay_steps=100, decay_rate=1.0
 )
@@ -133,7 +133,7 @@ assert too_many[1] > 0.9 and too_many[2] == 0 and 0.3 < too_many[0] < 0.7
 # Without a bias the quantile count need not hold: the exact no-bias minimiser for
 # PROFIT=99 runs short on more days than n * COST / (PROFIT + COST) = 0.32.
 short_exact_no_bias = count_residuals(
-    x, y_, exact["PROFIT=99, COST=1"], tol=1e-9
+    x, y_, exact_fits["PROFIT=99, COST=1"], tol=1e-9
 ).short
 n_short_limit_no_bias = len(x) * 1 / (99 + 1)
 assert short_exact_no_bias > n_short_limit_no_bias
