@@ -10,8 +10,8 @@ COST * (y - y_) is the fix.
 import tensorflow as tf
 
 PROFIT, COST = 99.0, 1.0
-y_ = tf.constant([5.0, 5.0, 5.0, 5.0])  # the same day's sales, four times
-y = tf.constant([4.0, 5.0, 6.0, 15.0])  # 1 too few, exact, 1 too many, 10 too many
+y_ = tf.constant([5.0, 5.0, 5.0, 5.0])  # sales
+y = tf.constant([4.0, 5.0, 6.0, 15.0])  # 1 too few, exact, 1 and 10 too many
 as_written = tf.where(
     y < y_, PROFIT * (y_ - y), COST * (y_ - y)
 )  # the note's formula

@@ -45,13 +45,14 @@ keras_gap = float(np.max(np.abs(w_keras - w_exact)))
 print("Keras:", w_keras.ravel())
 print("exact:", w_exact.ravel())
 print(f"largest difference: {keras_gap:.1e}")
+# --8<-- [end:keras]
+
+# The page: the same days short, exact and over as the exact fit.
 x_b = np.hstack([x, np.ones((32, 1))])
 short, exact, over = count_residuals(x_b, y_, w_exact, tol=1e-9)
-print(f"exact fit: short {short}, exact {exact}, over {over} of 32 days")
 assert short <= 32 * 1 / (99 + 1) <= short + exact  # the quantile property
 assert count_residuals(x_b, y_, w_keras, tol=5e-4) == (short, exact, over)
 assert keras_gap < 1e-3
-# --8<-- [end:keras]
 
 # --8<-- [start:save]
 with tempfile.TemporaryDirectory() as folder:
