@@ -15,27 +15,28 @@ from lossbook.losses import AsymmetricLoss, MeanSquaredError
 from lossbook.train import count_residuals, exact_asymmetric_fit, fit_linear
 
 x, y_ = yogurt_sales()
-x64, y64 = x.astype(np.float64), y_.astype(np.float64)
-losses = {
-    "MSE": MeanSquaredError(),
-    "PROFIT=99, COST=1": AsymmetricLoss(profit=99, cost=1, reduction="sum"),
-    "PROFIT=1, COST=99": AsymmetricLoss(profit=1, cost=99, reduction="sum"),
+losses = {  # each with its exact minimiser, to compare gradient descent with
+    "MSE": (
+        MeanSquaredError(),
+        np.linalg.lstsq(x.astype(float), y_, rcond=None)[0],
+    ),
+    "PROFIT=99, COST=1": (
+        AsymmetricLoss(99, 1, reduction="sum"),
+        exact_asymmetric_fit(x, y_, profit=99, cost=1),
+    ),
+    "PROFIT=1, COST=99": (
+        AsymmetricLoss(1, 99, reduction="sum"),
+        exact_asymmetric_fit(x, y_, profit=1, cost=99),
+    ),
 }
-exact_fits = {  # the exact minimiser of each loss, to compare gradient descent with
-    "MSE": np.linalg.lstsq(x64, y64, rcond=None)[0],
-    "PROFIT=99, COST=1": exact_asymmetric_fit(x, y_, profit=99, cost=1),
-    "PROFIT=1, COST=99": exact_asymmetric_fit(x, y_, profit=1, cost=99),
-}
-fits, too_many, short, gaps = {}, [], [], []
-for label, loss_fn in losses.items():
+fits, too_many, gaps = {}, [], []
+for label, (loss_fn, w_exact) in losses.items():
     steps = 15000 if label == "MSE" else 10000  # as in the note
     fits[label], _ = fit_linear(x, y_, loss_fn, steps=steps, learning_rate=0.002)
-    counts = count_residuals(x, y_, fits[label])
-    too_many.append(counts.over / len(x))
-    short.append(counts.short)
-    gaps.append(float(np.abs(fits[label] - exact_fits[label]).max()))
+    too_many.append(count_residuals(x, y_, fits[label]).over / len(x))
+    gaps.append(float(np.abs(fits[label] - w_exact).max()))
     print(f"{label:17s}  w1 = {fits[label].ravel()}  too many: {too_many[-1]:4.0%}")
-    print(f"{'':17s}  exact {exact_fits[label].ravel()}  gap {gaps[-1]:.4f}")
+    print(f"{'':17s}  exact {w_exact.ravel()}  gap {gaps[-1]:.4f}")
 # --8<-- [end:three_fits]
 
 # --8<-- [start:three_fits_figure]
@@ -47,17 +48,13 @@ fig = plot_predictions(y_, {label: x @ w for label, w in fits.items()})
 # --8<-- [start:jumps]
 import keras
 
-w_exact = exact_fits["PROFIT=99, COST=1"]
-decay = keras.optimizers.schedules.InverseTimeDecay(
-    0.002, decay_steps=100, decay_rate=1.0
-)
+w_exact = losses["PROFIT=99, COST=1"][1]
+decay = keras.optimizers.schedules.InverseTimeDecay(0.002, 100, 1.0)
+summed, mean = AsymmetricLoss(99, 1, reduction="sum"), AsymmetricLoss(99, 1)
 runs = {
-    "reduce_sum, lr=0.002": (AsymmetricLoss(99, 1, reduction="sum"), 0.002),
-    "reduce_mean, lr=0.002": (AsymmetricLoss(99, 1), 0.002),
-    "reduce_sum, lr=0.002/(1+step/100)": (
-        AsymmetricLoss(99, 1, reduction="sum"),
-        decay,
-    ),
+    "reduce_sum, lr=0.002": (summed, 0.002),
+    "reduce_mean, lr=0.002": (mean, 0.002),
+    "reduce_sum, lr=0.002/(1+step/100)": (summed, decay),
 }
 last = 300  # the steps the figure below shows
 histories, finals, swings, errors = {}, {}, [], []
@@ -68,9 +65,8 @@ for label, (loss_fn, lr) in runs.items():
     swings.append(float(np.ptp(histories[label].all_weights[-last:], axis=0).max()))
     errors.append(float(np.abs(finals[label] - w_exact).max()))
     print(
-        f"{label:34s} w1 = {finals[label].ravel()}  "
-        f"swing in the last {last} steps {swings[-1]:.4f}  "
-        f"off the exact answer by {errors[-1]:.4f}"
+        f"{label:34s} w1 = {finals[label].ravel()}  swing in the last {last}"
+        f" steps {swings[-1]:.4f}  off the exact answer by {errors[-1]:.4f}"
     )
 print(f"{'exact minimiser':34s} w1 = {w_exact.ravel()}")
 swing_note, swing_mean, swing_decay = swings
@@ -113,8 +109,6 @@ np.testing.assert_allclose(jump, -(PROFIT + COST) * x_day.ravel(), rtol=1e-6)
 assert too_many[1] > 0.9 and too_many[2] == 0 and 0.3 < too_many[0] < 0.7
 # Without a bias the quantile count need not hold: the exact no-bias minimiser for
 # PROFIT=99 runs short on more days than n * COST / (PROFIT + COST) = 0.32.
-short_exact_no_bias = count_residuals(
-    x, y_, exact_fits["PROFIT=99, COST=1"], tol=1e-9
-).short
+short_exact_no_bias = count_residuals(x, y_, w_exact, tol=1e-9).short
 n_short_limit_no_bias = len(x) * 1 / (99 + 1)
 assert short_exact_no_bias > n_short_limit_no_bias
