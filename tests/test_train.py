@@ -244,11 +244,19 @@ class TestFitLinearNamesTheMistake:
             fit_linear(x, y_, loss_fn, steps=10, learning_rate=0.1)
 
     @pytest.mark.parametrize("rate", [
-        tf.constant(0.1), tf.Variable(0.1), np.float32(0.1), np.array(0.1),
-    ], ids=["tf.constant", "tf.Variable", "np.float32", "0-d array"])
+        pytest.param(tf.constant(0.1), id="tf.constant"),
+        pytest.param(tf.Variable(0.1), id="tf.Variable"),
+        pytest.param(np.float32(0.1), id="np.float32"),
+        pytest.param(np.array(0.1), id="0-d array"),
+        pytest.param("keras", id="keras.Variable"),
+    ])
     def test_a_tensor_learning_rate_works(self, data, rate):
         """A scalar tensor or array learning rate trains like the float."""
+        import keras
+
         x, y_ = data
+        if isinstance(rate, str):
+            rate = keras.Variable(0.1)
         got, _ = fit_linear(x, y_, mean_squared_error, steps=200, learning_rate=rate)
         expected, _ = fit_linear(x, y_, mean_squared_error, steps=200,
                                  learning_rate=float(np.float32(0.1)))

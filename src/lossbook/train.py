@@ -190,13 +190,16 @@ def _loop_for(loss_fn, steps, jit_compile, schedule):
 def _as_rate(learning_rate, where: str) -> float:
     """A fixed learning rate (a number, or a scalar tensor or array) as a float > 0."""
     value = learning_rate
-    if isinstance(value, (tf.Tensor, tf.Variable, np.ndarray, np.generic)):
-        if isinstance(value, tf.Tensor) and not hasattr(value, "numpy"):
+    if not isinstance(value, numbers.Real) and (
+        hasattr(value, "__array__") or hasattr(value, "numpy")
+    ):  # a tf.Tensor, tf.Variable, keras.Variable or NumPy array
+        try:
+            array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+        except Exception as err:  # noqa: BLE001 - a symbolic tensor has no value yet
             raise ValueError(
-                f"{where}: learning_rate is a symbolic tensor; pass a number, an eager "
-                "tensor or a schedule"
-            )
-        array = np.asarray(value)
+                f"{where}: learning_rate {type(value).__name__} has no value to read "
+                f"({err}); pass a number, an eager tensor or a schedule"
+            ) from None
         if array.shape != () or array.dtype.kind not in "fiu":
             raise ValueError(
                 f"{where}: learning_rate must be a single real number, got an array of "
