@@ -1,7 +1,9 @@
 """Solutions to the exercises of the custom-loss lesson.
 
 Lesson: custom_loss.md, section "Exercises". Shows: PROFIT = COST predicts the
-median; PROFIT/COST = 9 predicts the 90% quantile; the gradient is -PROFIT or +COST.
+median, PROFIT/COST = 9 the 90% quantile (gradient descent with its rate
+scaled to PROFIT + COST, beside the exact fit; the day counts asserted); the
+gradient is -PROFIT or +COST.
 """
 
 # --8<-- [start:ex1]
@@ -10,34 +12,36 @@ import numpy as np
 
 from lossbook.data import yogurt_sales
 from lossbook.losses import AsymmetricLoss
-from lossbook.train import fit_linear
+from lossbook.train import count_residuals, exact_asymmetric_fit, fit_linear
 
 x, y_ = yogurt_sales()
-x_b = np.hstack([x, np.ones((len(x), 1), np.float32)])
-decay = keras.optimizers.schedules.InverseTimeDecay(
-    0.01, decay_steps=100, decay_rate=1.0
-)
+x_b = np.hstack([x, np.ones((32, 1), np.float32)])
 
 
-def fraction_under(profit, cost):
+def fit_quantile(profit, cost):
+    decay = keras.optimizers.schedules.InverseTimeDecay(
+        1 / (profit + cost), 100, 1.0
+    )
     w, _ = fit_linear(
         x_b, y_, AsymmetricLoss(profit, cost), steps=100_000, learning_rate=decay
     )
-    residual = y_.ravel() - (x_b @ w).ravel()
-    return np.mean(residual > 1e-4), np.mean(np.abs(residual) <= 1e-4)
+    w_exact = exact_asymmetric_fit(x_b, y_, profit=profit, cost=cost)
+    short, exact, over = count_residuals(x_b, y_, w_exact, tol=1e-9)
+    print(f"gradient descent {w.ravel()}\nexact minimiser  {w_exact.ravel()}")
+    print(
+        f"short {short}, exact {exact}, over {over}; n(1 - tau) = "
+        f"{32 * cost / (profit + cost):.2f}"
+    )
+    assert short <= 32 * cost / (profit + cost) <= short + exact
+    assert count_residuals(x_b, y_, w, tol=5e-4) == (short, exact, over)
+    return float(np.abs(w - w_exact).max()), short, exact
 
 
-under, on = fraction_under(1, 1)
-print(
-    f"PROFIT = COST: short on {under:.3f} of days, exact on {on:.3f} (median: 0.5)"
-)
+gap_median, short_median, exact_median = fit_quantile(1, 1)
 # --8<-- [end:ex1]
 
 # --8<-- [start:ex2]
-under, on = fraction_under(9, 1)
-print(
-    f"PROFIT=9, COST=1 (tau = 0.9): short on {under:.3f} of days, exact on {on:.3f}"
-)
+gap_90, short_90, exact_90 = fit_quantile(9, 1)
 # --8<-- [end:ex2]
 
 # --8<-- [start:ex3]
@@ -49,5 +53,12 @@ y_true = tf.constant([[1.0], [2.0], [3.0]])
 y_pred = tf.Variable([[0.5], [2.5], [3.0]])  # too few, too many, exact
 with tf.GradientTape() as tape:
     loss = tf.reduce_sum(asymmetric_loss(y_true, y_pred, profit=99, cost=1))
-print("gradient:", tape.gradient(loss, y_pred).numpy().ravel())
+gradient = tape.gradient(loss, y_pred).numpy().ravel()
+print("gradient:", gradient)
 # --8<-- [end:ex3]
+
+assert list(gradient) == [
+    -99.0,
+    1.0,
+    -99.0,
+]  # -PROFIT, +COST, and -PROFIT at the kink

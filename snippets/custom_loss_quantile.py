@@ -1,8 +1,9 @@
 """The profit/cost loss is a scaled pinball loss, so its answer is a quantile.
 
 Lesson: custom_loss.md. Shows: asymmetric_loss = (PROFIT + COST) x pinball loss at
-tau = PROFIT / (PROFIT + COST); with a bias the model learns the tau-quantile of the
-noise, and about 1 - tau of the days end up under-predicted.
+tau = PROFIT / (PROFIT + COST); with a bias the fit's short days obey
+N_short <= n (1 - tau) <= N_short + N_exact (asserted), gradient descent beside the
+exact minimiser.
 """
 
 # --8<-- [start:pinball]
@@ -25,7 +26,9 @@ ours = asymmetric_loss(y_true, y_pred, profit=profit, cost=cost).numpy()
 scaled = (profit + cost) * pinball(y_true, y_pred, tau)
 print("asymmetric_loss:          ", ours)
 print("(PROFIT + COST) * pinball:", scaled)
-print("largest difference:", np.max(np.abs(ours - scaled)))
+pinball_gap = float(np.max(np.abs(ours - scaled)))
+print("largest difference:", pinball_gap)
+assert pinball_gap < 1e-9
 # --8<-- [end:pinball]
 
 # --8<-- [start:bias]
@@ -33,40 +36,42 @@ import keras
 
 from lossbook.data import yogurt_sales
 from lossbook.losses import AsymmetricLoss
-from lossbook.train import exact_asymmetric_fit, fit_linear
+from lossbook.train import count_residuals, exact_asymmetric_fit, fit_linear
 
 x, y_ = yogurt_sales()
+n = len(x)
 x_b = np.hstack(
-    [x, np.ones((len(x), 1), np.float32)]
+    [x, np.ones((n, 1), np.float32)]
 )  # a column of ones: w1[2] is a bias
-decay = keras.optimizers.schedules.InverseTimeDecay(
-    0.01, decay_steps=100, decay_rate=1.0
-)
-
-taus, biases, predicted_biases = [], [], []
+fits, gaps, shorts, exacts, limits = [], [], [], [], []
 for profit, cost in ((99, 1), (1, 99)):
-    tau = profit / (profit + cost)
-    loss_fn = AsymmetricLoss(profit, cost)
-    w, _ = fit_linear(x_b, y_, loss_fn, steps=100_000, learning_rate=decay)
-    w_exact = exact_asymmetric_fit(x_b, y_, profit=profit, cost=cost)
-    residual = y_.ravel() - (x_b @ w).ravel()  # > 0: made too few (a short day)
-    short, exact = np.sum(residual > 1e-4), np.sum(np.abs(residual) <= 1e-4)
-    taus.append(tau)
-    biases.append(float(w[2, 0]))
-    predicted_biases.append(-0.05 + 0.1 * tau)
-    print(f"PROFIT={profit}, COST={cost}: tau = {tau:.2f}")
-    print(f"  w1 = {w.ravel()}")
-    print(f"  exact minimiser {w_exact.ravel()}")
-    print(f"  learned bias {w[2, 0]:+.4f}, predicted {predicted_biases[-1]:+.4f}")
-    print(
-        f"  short on {short}/32 = {short / 32:.3f} of days, 1 - tau = {1 - tau:.2f}"
+    # The loss is (PROFIT + COST) x pinball: scale the rate by 1 / (PROFIT + COST).
+    decay = keras.optimizers.schedules.InverseTimeDecay(
+        1 / (profit + cost), 100, 1.0
     )
-    print(f"  exactly enough on {exact}/32 days")
-
-noise = y_.ravel().astype(np.float64) - x.sum(axis=1)  # the noise actually drawn
-bias_gaps = np.abs(np.array(biases) - np.array(predicted_biases))
-spacing = 0.1 / (len(x) + 1)  # typical gap between neighbouring noise values
-print(f"the 32 noise values run from {noise.min():+.4f} to {noise.max():+.4f}")
-print(f"|bias - prediction|: {bias_gaps.round(4)}")
-print(f"neighbouring noise values lie about 0.1 / 33 = {spacing:.4f} apart")
+    w, _ = fit_linear(
+        x_b, y_, AsymmetricLoss(profit, cost), steps=100_000, learning_rate=decay
+    )
+    w_exact = exact_asymmetric_fit(x_b, y_, profit=profit, cost=cost)
+    short, exact, over = count_residuals(x_b, y_, w_exact, tol=1e-9)
+    limit = n * cost / (profit + cost)  # n (1 - tau)
+    assert short <= limit <= short + exact  # the quantile property, for this run
+    assert count_residuals(x_b, y_, w, tol=5e-4) == (short, exact, over)
+    fits.append(w)
+    gaps.append(float(np.abs(w - w_exact).max()))
+    shorts, exacts, limits = shorts + [short], exacts + [exact], limits + [limit]
+    print(f"PROFIT={profit}, COST={cost}: gradient descent {w.ravel()}")
+    print(f"  exact minimiser {w_exact.ravel()}, gap {gaps[-1]:.1e}")
+    print(
+        f"  N_short = {short} <= n(1 - tau) = {limit:.2f} <= {short + exact}"
+        f" = N_short + N_exact"
+    )
 # --8<-- [end:bias]
+
+taus = [99 / 100, 1 / 100]
+biases = [float(w[2, 0]) for w in fits]
+predicted_biases = [-0.05 + 0.1 * tau for tau in taus]  # the noise's tau-quantile
+bias_gaps = np.abs(np.array(biases) - np.array(predicted_biases))
+spacing = 0.1 / (
+    n + 1
+)  # average gap between neighbouring values of n uniform draws

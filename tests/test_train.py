@@ -169,3 +169,187 @@ class TestExactAsymmetricFit:
             exact_asymmetric_fit(x, y_[:5], profit=1, cost=1)
         with pytest.raises(ValueError, match="max_candidates"):
             exact_asymmetric_fit(np.ones((200, 4)), np.ones(200), profit=1, cost=1)
+
+
+class TestFitLinearNamesTheMistake:
+    """Mistakes a Keras user makes get a lossbook error naming them, not a raw one."""
+
+    def test_empty_x_says_it_is_empty(self):
+        """An x with no rows says so, instead of blaming the learning rate."""
+        with pytest.raises(ValueError, match=r"x is empty \(shape \(0, 2\)\)"):
+            fit_linear(np.zeros((0, 2), np.float32), np.zeros((0, 1), np.float32),
+                       mean_squared_error, steps=10, learning_rate=0.1)
+
+    @pytest.mark.parametrize("bad", [-0.01, float("nan"), float("inf")])
+    def test_a_schedule_returning_a_bad_rate_is_named(self, data, bad):
+        """A schedule that returns a negative or non-finite rate is caught at that step."""
+        x, y_ = data
+
+        def schedule(step):
+            return tf.where(step < 7, 0.01, bad)
+
+        with pytest.raises(ValueError, match=rf"schedule returned {bad} at step 7"):
+            fit_linear(x, y_, mean_squared_error, steps=50, learning_rate=schedule)
+
+    def test_a_schedule_decaying_to_zero_is_fine(self, data):
+        """A rate of exactly 0 (the end of a polynomial decay) is a valid rate."""
+        import keras
+
+        x, y_ = data
+        decay = keras.optimizers.schedules.PolynomialDecay(0.1, decay_steps=20,
+                                                           end_learning_rate=0.0)
+        w, history = fit_linear(x, y_, mean_squared_error, steps=40, learning_rate=decay)
+        np.testing.assert_array_equal(history.all_weights[25], w)
+
+    def test_a_python_if_in_a_schedule_is_named(self, data):
+        """A Python `if` on the step tensor is explained, naming the schedule."""
+        x, y_ = data
+
+        def schedule(step):
+            return 0.1 if step < 100 else 0.01
+
+        with pytest.raises(ValueError, match=r"schedule uses a tensor as a Python bool.*tf\.where"):
+            fit_linear(x, y_, mean_squared_error, steps=10, learning_rate=schedule)
+
+    def test_a_python_if_in_a_loss_is_named(self, data):
+        """The same mistake inside loss_fn names loss_fn."""
+        x, y_ = data
+
+        def loss_fn(y_true, y_pred):
+            if tf.reduce_mean(y_pred) > 0:
+                return tf.reduce_mean(tf.square(y_true - y_pred))
+            return tf.reduce_mean(tf.abs(y_true - y_pred))
+
+        with pytest.raises(ValueError, match="loss_fn uses a tensor as a Python bool"):
+            fit_linear(x, y_, loss_fn, steps=10, learning_rate=0.1)
+
+    def test_a_loss_in_numpy_is_named(self, data):
+        """A loss computed with NumPy on the symbolic predictions names loss_fn."""
+        x, y_ = data
+
+        def loss_fn(y_true, y_pred):
+            return np.mean((y_true.numpy() - y_pred.numpy()) ** 2)
+
+        with pytest.raises(ValueError, match="loss_fn failed inside the compiled loop"):
+            fit_linear(x, y_, loss_fn, steps=10, learning_rate=0.1)
+
+    @pytest.mark.parametrize("loss_fn", [
+        lambda t, p: tf.reduce_mean(tf.square(t)),
+        lambda t, p: tf.reduce_mean(tf.square(t - tf.round(p))),
+    ], ids=["not connected", "through tf.round"])
+    def test_a_loss_without_gradient_is_named(self, data, loss_fn):
+        """A loss whose gradient with respect to w is None says so."""
+        x, y_ = data
+        with pytest.raises(ValueError, match="has no gradient with respect to the weights"):
+            fit_linear(x, y_, loss_fn, steps=10, learning_rate=0.1)
+
+    @pytest.mark.parametrize("rate", [
+        pytest.param(tf.constant(0.1), id="tf.constant"),
+        pytest.param(tf.Variable(0.1), id="tf.Variable"),
+        pytest.param(np.float32(0.1), id="np.float32"),
+        pytest.param(np.array(0.1), id="0-d array"),
+        pytest.param("keras", id="keras.Variable"),
+    ])
+    def test_a_tensor_learning_rate_works(self, data, rate):
+        """A scalar tensor or array learning rate trains like the float."""
+        import keras
+
+        x, y_ = data
+        if isinstance(rate, str):
+            rate = keras.Variable(0.1)
+        got, _ = fit_linear(x, y_, mean_squared_error, steps=200, learning_rate=rate)
+        expected, _ = fit_linear(x, y_, mean_squared_error, steps=200,
+                                 learning_rate=float(np.float32(0.1)))
+        np.testing.assert_allclose(got, expected, atol=1e-6)
+
+    @pytest.mark.parametrize("rate", [tf.constant([0.1, 0.2]), tf.constant(-0.1),
+                                      tf.constant(np.nan)])
+    def test_a_bad_tensor_learning_rate_is_named(self, data, rate):
+        """A tensor rate of the wrong shape or value is named like a bad float."""
+        x, y_ = data
+        with pytest.raises(ValueError, match="learning_rate must be"):
+            fit_linear(x, y_, mean_squared_error, steps=10, learning_rate=rate)
+
+    def test_changing_a_loss_object_retraces(self, data):
+        """Changing loss.profit between calls trains with the new value, not a stale loop."""
+        from lossbook.losses import AsymmetricLoss
+
+        x, y_ = data
+        loss = AsymmetricLoss(99, 1)
+        first, _ = fit_linear(x, y_, loss, steps=300, learning_rate=0.01)
+        loss.profit = 1.0
+        changed, _ = fit_linear(x, y_, loss, steps=300, learning_rate=0.01)
+        fresh, _ = fit_linear(x, y_, AsymmetricLoss(1, 1), steps=300, learning_rate=0.01)
+        np.testing.assert_array_equal(changed, fresh)
+        assert np.abs(changed - first).max() > 0.01
+
+    def test_changing_a_plain_callable_object_retraces(self, data):
+        """An object with __call__ and no get_config is keyed by its attributes."""
+        x, y_ = data
+
+        class Scaled:
+            def __init__(self, scale):
+                self.scale = scale
+
+            def __call__(self, y_true, y_pred):
+                return self.scale * tf.reduce_mean(tf.square(y_true - y_pred))
+
+        loss = Scaled(1.0)
+        fit_linear(x, y_, loss, steps=100, learning_rate=0.01)
+        loss.scale = 2.0
+        changed, _ = fit_linear(x, y_, loss, steps=100, learning_rate=0.01)
+        expected, _ = fit_linear(x, y_, Scaled(2.0), steps=100, learning_rate=0.01)
+        np.testing.assert_array_equal(changed, expected)
+
+
+class TestExactAsymmetricFitInput:
+    def test_the_rank_test_is_scale_invariant(self, data):
+        """x * 1e-6 (or * 1e6) gives w / 1e-6: the rank test is relative, not 1e-12."""
+        from lossbook.train import exact_asymmetric_fit
+
+        x, y_ = data
+        x64 = x.astype(np.float64)
+        w = exact_asymmetric_fit(x64, y_, profit=99, cost=1)
+        for scale in (1e-6, 1e6):
+            scaled = exact_asymmetric_fit(x64 * scale, y_, profit=99, cost=1)
+            np.testing.assert_allclose(scaled * scale, w, rtol=1e-8)
+
+    def test_rank_deficient_x_says_so(self, data):
+        """A column that copies another is rank-deficient, named with the rank."""
+        from lossbook.train import exact_asymmetric_fit
+
+        x, y_ = data
+        twice = np.hstack([x, 2 * x[:, :1]])
+        with pytest.raises(ValueError, match="x has rank 2 < 3 columns"):
+            exact_asymmetric_fit(twice, y_, profit=1, cost=1)
+
+    @pytest.mark.parametrize("where,bad,name", [
+        ("x", np.nan, "x holds NaN"), ("x", np.inf, "x holds inf"),
+        ("y", np.nan, "y_true holds NaN"), ("y", -np.inf, "y_true holds inf"),
+    ])
+    def test_nan_and_inf_are_named(self, data, where, bad, name):
+        """NaN or inf in x or y_true is reported as such, not as a rank problem."""
+        from lossbook.train import exact_asymmetric_fit
+
+        x, y_ = (a.astype(np.float64) for a in data)
+        (x if where == "x" else y_)[4, 0] = bad
+        with pytest.raises(ValueError, match=name):
+            exact_asymmetric_fit(x, y_, profit=1, cost=1)
+
+
+class TestCountResiduals:
+    def test_counts_short_exact_and_over(self):
+        """Residuals above tol are short, within tol exact, below -tol over."""
+        from lossbook.train import count_residuals
+
+        x = np.ones((5, 1))
+        y_ = np.array([1.0, 2.0, 2.00001, 3.0, 0.5])
+        assert count_residuals(x, y_, [[2.0]]) == (1, 2, 2)
+        assert count_residuals(x, y_, [[2.0]], tol=0.0) == (2, 1, 2)
+
+    def test_bad_shapes_raise(self):
+        """Shapes that do not fit together are named."""
+        from lossbook.train import count_residuals
+
+        with pytest.raises(ValueError, match="w k values"):
+            count_residuals(np.ones((5, 2)), np.ones(5), np.ones(3))

@@ -1,0 +1,62 @@
+"""Claims of the home page about the lessons, checked against the pages themselves.
+
+The numbers on the mse, custom_loss and index pages are quoted from their snippets'
+runs or asserted in those snippets; what is left here is what the home page says about
+the site's structure.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lossbook._site.notebooks import lesson_pages
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = ("zh", "en")
+
+
+def headings(page: Path) -> list[str]:
+    """The anchors of a page's level-2 headings, in order."""
+    return re.findall(r"^## .*\{ #([a-z0-9-]+) \}$", page.read_text(encoding="utf-8"), re.M)
+
+
+def nav_order() -> list[str]:
+    """The page files in the order of the site's navigation."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    return [next(iter(entry.values())) for entry in config["nav"]]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_lesson_ends_with_summary_and_exercises(lang):
+    """Home page: every lesson ends with a summary and exercises with folded solutions."""
+    lessons = lesson_pages(ROOT / "docs" / lang)
+    assert len(lessons) >= 5
+    for page in lessons:
+        assert headings(page)[-2:] == ["summary", "exercises"], page.name
+        exercises = page.read_text(encoding="utf-8").split("{ #exercises }", 1)[1]
+        assert re.search(r'^\?\?\? success "', exercises, re.M), page.name
+
+
+def test_the_last_lesson_is_speed():
+    """Home page: "the last lesson, From eager to compiled" is speed.md."""
+    lessons = {page.name for page in lesson_pages(ROOT / "docs" / "en")}
+    assert [name for name in nav_order() if name in lessons][-1] == "speed.md"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_study_note_is_introduced_once_on_the_home_page(lang):
+    """The note is introduced in its own home-page section, before any lesson names it."""
+    home = (ROOT / "docs" / lang / "index.md").read_text(encoding="utf-8")
+    assert "{ #study-note }" in home
+    assert home.count("TensorFlow2.0入门学习笔记(7)——损失函数") == 1
+    for page in lesson_pages(ROOT / "docs" / lang):
+        assert "wyxogo" not in page.read_text(encoding="utf-8"), page.name
