@@ -193,6 +193,15 @@ def test_search_index_segments_chinese(built_site):
     assert "\u200b" in text and "均方误差" in text
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_index_is_written_as_utf8(built_site, lang):
+    """The index every page loads spells characters out, not as 6-byte \\uXXXX escapes."""
+    site = built_site / "en" if lang == "en" else built_site
+    raw = (site / "search" / "search_index.json").read_bytes()
+    assert b"\\u" not in raw.replace(b"\\\\u", b"")
+    assert json.loads(raw)["docs"]
+
+
 def test_site_meta_override_tracks_material():
     """docs/overrides/main.html is Material's site_meta block minus the alternate links."""
     import material

@@ -262,6 +262,20 @@ class TestNotebookCells:
         assert not is_tensorflow_log(dict(log, name="stdout"))
 
 
+class TestCompactSearchIndex:
+    def test_same_content_fewer_bytes(self, tmp_path):
+        """The index keeps its content, Chinese costs 3 bytes a character instead of 6."""
+        data = {"config": {"separator": "[\\s\\u200b]+"},
+                "docs": [{"location": "", "title": "损失函数", "text": "均方\u200b误差 (MSE)"}]}
+        path = tmp_path / "search_index.json"
+        path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        before = path.stat().st_size
+        build.compact_search_index(path)
+        assert json.loads(path.read_text(encoding="utf-8")) == data
+        assert path.stat().st_size < before
+        assert "均方" in path.read_text(encoding="utf-8")
+
+
 class TestBenchTables:
     def test_committed_tables_are_generated_from_the_committed_results(self):
         """bench/results.{zh,en}.md are exactly what `make bench` makes of results.json."""
