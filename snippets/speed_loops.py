@@ -147,3 +147,5 @@ spread_loop, spread_xla = (
 print(f"the 5 calls of each whole loop: slowest / fastest - 1 = "
       f"{spread_loop:.0%} (no XLA), {spread_xla:.0%} (XLA)")
 # --8<-- [end:floor]
+# Least squares is the floor for the time: faster than every loop.
+assert t_lstsq < min(t_eager, t_step, t_loop, t_xla), t_lstsq
