@@ -48,8 +48,9 @@ print(f"highest possible loss: ln(2 + e)   = {twice_ceiling:.4f}")
 # --8<-- [end:softmax_twice]
 # The two mistakes are one: equal to float32 rounding.
 assert np.allclose(wrong, probs_as_logits, rtol=1e-6, atol=0), probs_as_logits
-# The bounds are tight: the loss is convex in the probabilities, so over the simplex
-# it is largest at a vertex (the right class gets 0) and smallest at the right vertex.
+# The bounds are tight: the loss is convex in the probabilities, so over the
+# simplex it is largest at a vertex where the right class gets 0, and smallest at
+# the right class's vertex.
 vertices = np.eye(3)
 twice = tf.nn.softmax_cross_entropy_with_logits
 assert np.isclose(twice(vertices[[0, 0, 0]], vertices).numpy().max(), twice_ceiling)
