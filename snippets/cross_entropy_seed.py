@@ -143,3 +143,13 @@ assert np.all(clip_gradient == 0)
 soft_labels = np.random.default_rng(0).dirichlet(np.ones(4), size=1000)
 worst = cce(soft_labels, np.tile([0.0, 0.0, 0.0, 1.0], (1000, 1))).numpy()
 assert worst.max() <= clip_loss * (1 + 1e-6)
+# Summing to 1 is not enough: a negative entry lifts the cap.
+negative_label_loss = float(cce([2.0, -1.0], [0.0, 1.0]))
+assert np.isclose(negative_label_loss, 2 * clip_loss, rtol=1e-6)
+# The cap holds only where Keras sees nothing but probabilities: behind a Softmax op
+# in a graph it uses the logits, so the loss and its gradient are not clipped.
+behind_softmax = tf.Variable([[0.0, 40.0]])
+with tf.GradientTape() as tape:
+    loss = tf.function(lambda z: cce([label], tf.nn.softmax(z)))(behind_softmax)
+assert float(loss[0]) > 2 * clip_loss, loss  # about 40, not capped
+assert np.all(tape.gradient(loss, behind_softmax).numpy() != 0)

@@ -102,6 +102,8 @@ print("gradient, too few: ", grads[1])
 print("change:            ", jump, "= -(PROFIT + COST) * x")
 print(f"so the step changes by lr * 100 * x: up to {flip_step_max:.3f} for max(x)")
 # --8<-- [end:flip]
+# Only one component reaches the largest step: max(x) is in one column only.
+assert np.sum(x.max(axis=0) == x.max()) == 1, x.max(axis=0)
 
 np.testing.assert_allclose(jump, -(PROFIT + COST) * x_day.ravel(), rtol=1e-6)
 

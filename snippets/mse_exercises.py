@@ -1,8 +1,9 @@
 """Solutions to the exercises of the mean squared error lesson.
 
 Lesson: mse.md, section "Exercises". Shows: MSE by hand, the gradient formula
-checked against GradientTape, and the largest learning rate that still converges,
-which with the mean (not the sum) barely moves between 32 and 3200 samples.
+checked against GradientTape, and the limit 2/lambda_max below which the learning
+rate converges, which with the mean (not the sum) barely moves between 32 and 3200
+samples.
 """
 
 # --8<-- [start:ex1]
@@ -43,7 +44,7 @@ from lossbook.train import fit_linear
 hessian = 2 / len(x) * x.T.astype(np.float64) @ x
 lr_max = 2 / np.linalg.eigvalsh(hessian).max()
 lr_ratio = lr_max / 0.002
-print(f"largest stable learning rate: {lr_max:.3f}")
+print(f"converges for learning rates below {lr_max:.3f}")
 print(f"that is {lr_ratio:.0f} times the note's 0.002")
 
 w_ok, _ = fit_linear(

@@ -40,17 +40,28 @@ assert np.all(np.abs(probs_as_logits - right) > 0.3), (
 wrong = tf.nn.softmax_cross_entropy_with_logits(y_, probs).numpy()  # softmax again
 print("wrong:", wrong)
 print("right:", tf.nn.softmax_cross_entropy_with_logits(y_, logits).numpy())
-# With inputs in [0, 1], a second softmax gives the right class of 3 between
-# 1 / (1 + 2e) and e / (e + 2) of the total.
-twice_floor, twice_ceiling = np.log(1 + 2 / np.e), np.log(1 + 2 * np.e)
+# Probabilities sum to 1, so a second softmax gives the right class of 3 between
+# 1 / (2 + e) and e / (e + 2) of the total.
+twice_floor, twice_ceiling = np.log(1 + 2 / np.e), np.log(2 + np.e)
 print(f"lowest possible loss:  ln(1 + 2/e) = {twice_floor:.4f}")
-print(f"highest possible loss: ln(1 + 2e)  = {twice_ceiling:.4f}")
+print(f"highest possible loss: ln(2 + e)   = {twice_ceiling:.4f}")
 # --8<-- [end:softmax_twice]
-# The two mistakes are one: equal to float32 rounding, and never below the floor.
+# The two mistakes are one: equal to float32 rounding.
 assert np.allclose(wrong, probs_as_logits, rtol=1e-6, atol=0), probs_as_logits
+# The bounds are tight: the loss is convex in the probabilities, so over the
+# simplex it is largest at a vertex where the right class gets 0, and smallest at
+# the right class's vertex.
+vertices = np.eye(3)
+twice = tf.nn.softmax_cross_entropy_with_logits
+assert np.isclose(twice(vertices[[0, 0, 0]], vertices).numpy().max(), twice_ceiling)
+assert np.isclose(twice(vertices, vertices).numpy().min(), twice_floor)
+samples = np.random.default_rng(0).dirichlet(np.ones(3), size=100_000)
+sampled = twice(np.tile(vertices[0], (len(samples), 1)), samples).numpy()
+assert twice_floor <= sampled.min() and sampled.max() <= twice_ceiling, sampled
 assert np.all(wrong >= twice_floor - 1e-6) and np.all(wrong <= twice_ceiling + 1e-6)
-# A confident right answer sits on the floor.
-assert np.min(wrong) - twice_floor < 1e-3
+# A confident right answer sits almost on the floor.
+twice_first = float(wrong[0])
+assert 0 < twice_first - twice_floor < 1e-3, twice_first
 
 # --8<-- [start:rescue]
 import textwrap

@@ -60,3 +60,29 @@ def test_the_study_note_is_introduced_once_on_the_home_page(lang):
     assert home.count("TensorFlow2.0入门学习笔记(7)——损失函数") == 1
     for page in lesson_pages(ROOT / "docs" / lang):
         assert "wyxogo" not in page.read_text(encoding="utf-8"), page.name
+
+
+def test_home_page_where_keras_goes_on_lossbook_raises():
+    """Home page: the losses drop into Keras, but where Keras silently broadcasts
+    mismatched shapes or truncates fractional class ids, lossbook raises."""
+    import numpy as np
+    import keras
+
+    import lossbook.losses
+
+    for lang, words in (("en", ("broadcasts", "truncates fractional class ids")),
+                        ("zh", ("广播", "带小数的类别编号"))):
+        home = (ROOT / "docs" / lang / "index.md").read_text(encoding="utf-8")
+        assert all(word in home for word in words), lang
+    column, row = np.zeros((4, 1), np.float32), np.ones((1, 4), np.float32)
+    assert keras.losses.MeanSquaredError(reduction=None)(column, row).shape == (4,)
+    with pytest.raises(ValueError):
+        lossbook.losses.mean_squared_error(column, row)
+    logits = np.array([[1.0, 2.0, 3.0], [3.0, 1.0, 0.0]], np.float32)
+    fractional, truncated = np.array([1.7, 0.2]), np.array([1, 0])
+    np.testing.assert_array_equal(
+        keras.losses.sparse_categorical_crossentropy(fractional, logits, from_logits=True),
+        keras.losses.sparse_categorical_crossentropy(truncated, logits, from_logits=True),
+    )
+    with pytest.raises(ValueError, match="integer class ids"):
+        lossbook.losses.sparse_categorical_crossentropy(fractional, logits, from_logits=True)
