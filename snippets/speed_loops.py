@@ -126,7 +126,7 @@ for _ in range(6):  # the first call also loads NumPy's LAPACK routines
     w_lstsq, *_ = np.linalg.lstsq(x64, y64, rcond=None)
     times.append(time.perf_counter() - start)
 t_lstsq = float(np.median(times[1:]))  # the median after the first, as for loops
-print(f"least squares (floor): {t_lstsq:8.5f} s  w1 = {w_lstsq.ravel()}")
+print(f"least squares (floor): {t_lstsq * 1e3:.3f} ms  w1 = {w_lstsq.ravel()}")
 
 loops = {"per step": w_step, "whole loop": w_loop, "whole loop, XLA": w_xla}
 for name, w in loops.items():
