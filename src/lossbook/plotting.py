@@ -41,7 +41,7 @@ _language = os.environ.get("LOSSBOOK_LANG", "en")
 _TEXT = {
     "step": {"en": "training step", "zh": "训练步数"},
     "weights": {"en": "weights w1", "zh": "权重 w1"},
-    "loss": {"en": "loss (log scale)", "zh": "损失(对数坐标)"},
+    "loss": {"en": "loss (log scale)", "zh": "损失（对数坐标）"},
     "weights_title": {"en": "w1 during training", "zh": "训练中 w1 的变化"},
     "loss_title": {"en": "loss during training", "zh": "训练中损失的变化"},
     "reference": {"en": "least squares", "zh": "最小二乘解"},
@@ -58,7 +58,7 @@ _TEXT = {
     "grad": {"en": "|gradient| w.r.t. the true class's logit",
              "zh": "对正确类别 logit 的梯度绝对值"},
     "grad_title": {"en": "gradient left as the prediction gets worse",
-                   "zh": "预测越错,梯度还剩多少"},
+                   "zh": "预测越错，梯度还剩多少"},
 }
 
 

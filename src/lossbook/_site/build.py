@@ -272,8 +272,8 @@ def math_to_mathml(page_html: str) -> str:
 STAMP_FACTS = ("tensorflow", "keras", "numpy", "python")
 INCLUDE_RE = re.compile(r'^\s*-{1,}8<-{1,}\s+"(?P<snippet>[^"/:]+)\.py(?::[^"]*)?"\s*$', re.M)
 STAMP = {
-    "zh": "本页经 TensorFlow {tensorflow}(Keras {keras}、NumPy {numpy}、Python {python})"
-          "于 {date} 实际运行验证:页面上的输出和图都来自这次运行。",
+    "zh": "本页经 TensorFlow {tensorflow}（Keras {keras}、NumPy {numpy}、Python {python}）"
+          "于 {date} 实际运行验证：页面上的输出和图都来自这次运行。",
     "en": "Verified with TensorFlow {tensorflow} (Keras {keras}, NumPy {numpy}, "
           "Python {python}) on {date}: every output and figure on this page comes from "
           "that run.",

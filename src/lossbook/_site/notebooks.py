@@ -29,8 +29,8 @@ TF_LOG_RE = re.compile(
     r"To enable the following instructions|.*oneDNN custom operations|\s*$)"
 )
 INTRO = {
-    "zh": "# {title} · 笔记本\n\n本笔记本由 Lossbook 的课程页面自动生成,代码与网站上的"
-          "完全相同。在本地运行需要先安装 `lossbook`(见项目 README)。",
+    "zh": "# {title} · 笔记本\n\n本笔记本由 Lossbook 的课程页面自动生成，代码与网站上的"
+          "完全相同。在本地运行需要先安装 `lossbook`（见项目 README）。",
     "en": "# {title} · notebook\n\nThis notebook is generated from the Lossbook lesson "
           "page; its code is exactly the code on the site. To run it locally, install "
           "`lossbook` first (see the project's README).",
