@@ -119,3 +119,7 @@ class TestLint:
         assert (
             zt.fix('```text title="运行结果(截断)"\n```') == '```text title="运行结果（截断）"\n```'
         )
+
+    def test_a_title_is_quoted_as_published(self):
+        """《…》 holds a title as its author wrote it, half-width punctuation and all."""
+        assert zt.lint("笔记《TensorFlow2.0入门学习笔记(7)——损失函数》的作者") == []
