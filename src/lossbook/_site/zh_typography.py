@@ -41,7 +41,7 @@ _SPANS = [
     ("visible", r":[a-z0-9]+(?:-[a-z0-9]+)+:"),  # an icon shortcode
     ("hidden", r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"),  # a link's or image's target
     ("hidden", r"\]\[[^\]]*\]"),  # a reference link's label
-    ("visible", r"《[^》]*》"),  # a title, quoted as it was published
+    ("hidden", r"(?<=《)[^》]*(?=》)"),  # a title, quoted as it was published
     ("visible", r"\{\w+\}"),  # a format field in a Python string: {date}
     ("hidden", r"\{\s*(?:[#.:][^}]*|\w+=[^}]*)\}"),  # attributes: { #anchor }, { loading=lazy }
     ("hidden", r"</?[A-Za-z][^>]*>|<!--.*?-->"),  # HTML
