@@ -4,6 +4,7 @@ convention (full-width punctuation in Chinese prose, a space between Chinese and
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import autocorrect_py
@@ -32,7 +33,9 @@ def test_zh_page_follows_the_convention(page):
 def test_autocorrect_agrees(page):
     """A second opinion: autocorrect-py, configured by .autocorrectrc, finds nothing either."""
     autocorrect_py.load_config((ROOT / ".autocorrectrc").read_text(encoding="utf-8"))
-    result = autocorrect_py.lint_for(page.read_text(encoding="utf-8"), "markdown")
+    # A title in 《》 is quoted as published (half-width and all): autocorrect sees a stand-in.
+    text = re.sub(r"《[^》]*》", "《书名》", page.read_text(encoding="utf-8"))
+    result = autocorrect_py.lint_for(text, "markdown")
     assert not result.lines, "\n".join(f"line {r.line}: {r.old} -> {r.new}" for r in result.lines)
 
 
