@@ -309,7 +309,7 @@ def version_stamp(markdown: str, out_dir: Path, lang: str, where: str = "page") 
 NOTEBOOK_LINKS = {
     "zh": "[:material-notebook-outline: 运行后的笔记本](notebooks/{stem}.ipynb) · "
           "[下载 .ipynb](notebooks/download/{stem}.ipynb) · [下载 .py](notebooks/{stem}.py)",
-    "en": "[:material-notebook-outline: The notebook, run](notebooks/{stem}.ipynb) · "
+    "en": "[:material-notebook-outline: Executed notebook](notebooks/{stem}.ipynb) · "
           "[Download .ipynb](notebooks/download/{stem}.ipynb) · "
           "[Download .py](notebooks/{stem}.py)",
 }
