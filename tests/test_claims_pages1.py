@@ -32,7 +32,17 @@ def nav_order() -> list[str]:
 
     Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    return [next(iter(entry.values())) for entry in config["nav"]]
+    return list(nav_files(config["nav"]))
+
+
+def nav_files(nav):
+    """The page files of a nav, groups flattened, in order."""
+    for entry in nav:
+        value = next(iter(entry.values()))
+        if isinstance(value, list):
+            yield from nav_files(value)
+        else:
+            yield value
 
 
 @pytest.mark.parametrize("lang", LANGS)
