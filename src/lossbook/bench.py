@@ -384,11 +384,11 @@ LABELS = {
            "judged": "met: yes = ratio ≤ target; within noise = above the target by no more "
                      "than the control row's spread (same mode and kernels); no = beyond "
                      "that"},
-    "zh": {"training": "训练循环：fit_linear 对比原笔记的 eager 循环"
+    "zh": {"training": "训练循环：fit_linear 对比原笔记的即时执行循环"
                        "（取多次重复的中位数，括号里是范围）",
            "losses": "损失函数对比 TensorFlow 内置实现（时间取中位数，比值 = lossbook / TF）",
            "site": "网站构建", "tests": "测试",
-           "case": "实验", "eager": "eager", "cores": "核",
+           "case": "实验", "eager": "即时执行", "cores": "核",
            "cases": {"MSE, 15000 steps": "MSE，15000 步",
                      "profit/cost, 10000 steps": "利润/成本，10000 步"},
            "speedup": "加速比", "target": "目标",
