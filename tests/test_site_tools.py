@@ -152,7 +152,7 @@ class TestMathToMathML:
 
     @pytest.mark.parametrize("tex,pieces", [
         (r"H = -\ln p", [r"H =", r"-\ln p"]),
-        (r"y\_ = x_1 + x_2", [r"y\_ =", "x_1 +", "x_2"]),
+        (r"\hat{y} = x_1 + x_2", [r"\hat{y} =", "x_1 +", "x_2"]),
         (r"\tau = P/(P+C)", [r"\tau =", "P/(P+C)"]),  # not inside parentheses
         (r"[-0.05, 0.05)", [r"[-0.05, 0.05)"]),  # a minus sign is not binary
         (r"a^{-1} \leq b", [r"a^{-1} \leq", "b"]),
@@ -183,6 +183,95 @@ class TestMathToMathML:
         """A command latex2mathml cannot typeset fails the build instead of showing raw TeX."""
         with pytest.raises(ValueError, match="arg"):
             build.math_to_mathml('<span class="arithmatex">\\(\\arg\\min_w f\\)</span>')
+
+
+def math_body(tex: str) -> str:
+    """The MathML of a display formula, inside its <math><mrow>."""
+    mathml = build.tex_to_mathml(tex, "block")
+    start = mathml.index("><mrow>") + len("><mrow>")
+    return mathml[start: mathml.rindex("</mrow></math>")]
+
+
+APPLY = "<mo>&#x02061;</mo>"  # U+2061 FUNCTION APPLICATION
+THIN = '<mspace width="0.1667em" />'
+OPEN, CLOSE = '<mo stretchy="false">&#x00028;</mo>', '<mo stretchy="false">&#x00029;</mo>'
+
+
+class TestNameFunctions:
+    """latex2mathml 3.81.1's output, pinned: a new version that changes it fails here."""
+
+    def test_a_function_of_a_function(self):
+        """\\ln \\mathrm{softmax}(z)_i reads "ln of softmax of z", with a gap after ln."""
+        assert math_body(r"\ln \mathrm{softmax}(z)_i") == (
+            f'<mi>ln</mi>{APPLY}{THIN}<mi mathvariant="normal">softmax</mi>{APPLY}{OPEN}'
+            f"<mi>z</mi><msub>{CLOSE}<mi>i</mi></msub>")
+
+    @pytest.mark.parametrize("tex,mathml", [
+        (r"\ln p", f"<mi>ln</mi>{APPLY}{THIN}<mi>p</mi>"),
+        (r"-\ln(x)", f"<mo>&#x02212;</mo><mi>ln</mi>{APPLY}{OPEN}<mi>x</mi>{CLOSE}"),
+        (r"\log_2 x", f"<msub><mi>log</mi><mn>2</mn></msub>{APPLY}{THIN}<mi>x</mi>"),
+        (r"\log \exp x", f"<mi>log</mi>{APPLY}{THIN}<mi>exp</mi>{APPLY}{THIN}<mi>x</mi>"),
+        (r"\ln", "<mi>ln</mi>"),
+        (r"a \ln b", f"<mi>a</mi>{THIN}<mi>ln</mi>{APPLY}{THIN}<mi>b</mi>"),
+    ])
+    def test_operator_names_apply_to_their_argument(self, tex, mathml):
+        """\\ln-like names get U+2061 before an argument, and TeX's thin space unless a
+        parenthesis follows."""
+        assert math_body(tex) == mathml
+
+    @pytest.mark.parametrize("tex,mathml", [
+        (r"\mathrm{softmax}", '<mi mathvariant="normal">softmax</mi>'),
+        (r"\mathrm{MSE}(y)", f'<mi mathvariant="normal">MSE</mi>{APPLY}{OPEN}<mi>y</mi>{CLOSE}'),
+        (r"\mathrm{PROFIT}+\mathrm{COST}",
+         '<mi mathvariant="normal">PROFIT</mi><mo>&#x0002B;</mo>'
+         '<mi mathvariant="normal">COST</mi>'),
+        (r"D_{\mathrm{KL}}",
+         '<msub><mi>D</mi><mrow><mi mathvariant="normal">KL</mi></mrow></msub>'),
+        (r"\operatorname{softmax}(z)", f"<mi>softmax</mi>{APPLY}{OPEN}<mi>z</mi>{CLOSE}"),
+        (r"\mathrm{d}y", '<mi mathvariant="normal">d</mi><mi>y</mi>'),
+    ])
+    def test_upright_words_are_one_token(self, tex, mathml):
+        """A \\mathrm or \\operatorname word is one <mi>, not one per letter (a screen
+        reader would spell it out); a word applied to (...) gets U+2061."""
+        assert math_body(tex) == mathml
+
+    @pytest.mark.parametrize("tex,mathml", [
+        (r"\text{噪声}", "<mtext>噪声</mtext>"),
+        (r"x + \text{noise}", "<mi>x</mi><mo>&#x0002B;</mo><mtext>noise</mtext>"),
+    ])
+    def test_text_is_one_mtext(self, tex, mathml):
+        """\\text{...}, Chinese included, is one <mtext>."""
+        assert math_body(tex) == mathml
+
+    @pytest.mark.parametrize("tex", [r"\hat{y}_i", r"\hat y_i", r"\hat{y}"])
+    def test_hat_y_is_an_accent(self, tex):
+        """The prediction \\hat{y} is a y with a hat accent, and its subscript attaches to
+        the whole hat-y."""
+        body = math_body(tex).replace("<mrow><mi>y</mi></mrow>", "<mi>y</mi>")
+        hat_y = '<mover accent="true"><mi>y</mi><mo>&#x0005E;</mo></mover>'
+        assert body == (f"<msub>{hat_y}<mi>i</mi></msub>" if "_i" in tex else hat_y)
+
+    @pytest.mark.parametrize("tex,mathml", [
+        (r"\max_j z_j", "<msub><mo>max</mo><mi>j</mi></msub><msub><mi>z</mi><mi>j</mi></msub>"),
+        (r"\lambda_{\max}", "<msub><mi>&#x003BB;</mi><mrow><mo>max</mo></mrow></msub>"),
+        (r"\sum_i p_i", "<munder><mo>&#x02211;</mo><mi>i</mi></munder>"
+                        "<msub><mi>p</mi><mi>i</mi></msub>"),
+        (r"\partial L \leq 1", "<mo>&#x02202;</mo><mi>L</mi><mo>&#x02264;</mo><mn>1</mn>"),
+        (r"\big( a \big)", '<mo minsize="1.2em" maxsize="1.2em">(</mo><mi>a</mi>'
+                           '<mo minsize="1.2em" maxsize="1.2em">)</mo>'),
+        (r"p \,\|\, q", '<mi>p</mi><mspace width="0.167em" /><mo fence="false" '
+                         'stretchy="false">&#x02016;</mo><mspace width="0.167em" /><mi>q</mi>'),
+    ])
+    def test_other_symbols_are_untouched(self, tex, mathml):
+        """Large operators, limits, relations and delimiters keep latex2mathml's markup."""
+        assert math_body(tex) == mathml
+
+    @pytest.mark.parametrize("tex", [r"y\_ = x", r"H(y\_, z) = -\sum_i y\__i \ln p_i"])
+    def test_an_escaped_underscore_fails_the_build(self, tex):
+        """\\_ in math (the old y\\_ notation for the label) is an error naming the formula."""
+        with pytest.raises(ValueError, match=r"writes \\_ in math") as error:
+            build.math_to_mathml(f'<span class="arithmatex">\\({tex}\\)</span>')
+        assert repr(tex) in str(error.value)
 
 
 class TestJsonValues:

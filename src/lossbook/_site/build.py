@@ -13,6 +13,8 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree.ElementTree import Element, tostring
+from xml.sax.saxutils import unescape
 
 from lossbook._site.runner import META_FILE, VALUES_FILE
 
@@ -197,29 +199,105 @@ def inline_pieces(tex: str) -> list[str]:
     return [piece for piece in pieces if piece]
 
 
-# latex2mathml writes \ln, \log, \exp as a bare <mi>, so "\ln p" comes out as "lnp";
-# TeX puts a thin space between such an operator and an operand on either side.
-FUNCTION_MI_RE = re.compile(r"<mi>(?:ln|log|exp|sin|cos|tan|lg)</mi>")
-OPERAND_END_RE = re.compile(r'(?:</mi>|</mn>|</msub>|</msup>|</msubsup>|</mfrac>|'
-                            r'<mo stretchy="false">&#x00029;</mo>)$')
-OPERAND_START_RE = re.compile(r"<(?:mi|mn|msub|msup|msubsup|mfrac|mrow)\b")
-THIN_SPACE = '<mspace width="0.1667em"></mspace>'
+# latex2mathml loses what TeX knows about names (checked against latex2mathml 3.81.1,
+# pinned in constraints.txt; TestMathToMathML fails if its output changes):
+# - \mathrm{softmax} becomes seven one-letter <mi>s, spelled out by a screen reader, and
+#   \mathrm{d} an italic d; \operatorname{softmax} an <mo>, read as an operator.
+# - \ln, \log, \exp are a bare <mi> with nothing after them, so "\ln p" shows as "lnp".
+# So the TeX is tidied first and latex2mathml's element tree afterwards (name_functions).
+MATHRM_LETTER_RE = re.compile(r"\\\\|\\mathrm\s*\{\s*([A-Za-z])\s*\}")
+NAME_RE = re.compile(r"\\\\|\\(mathrm|operatorname)\s*\{\s*([A-Za-z][A-Za-z0-9]+)\s*\}")
+# TeX's named functions, written by latex2mathml as <mi>ln</mi>.
+TEX_FUNCTIONS = frozenset(
+    ("arccos arcsin arctan cos cosh cot coth csc deg dim exp hom ker lg ln log sec sin "
+     "sinh tan tanh").split())
+FUNCTION_APPLICATION = "&#x02061;"  # invisible: "ln⁡p" is read "ln of p"
+THIN_SPACE = "0.1667em"  # TeX's \, between an operator name and its operand
+OPERAND_TAGS = frozenset(("mi", "mn", "mtext", "mrow", "msub", "msup", "msubsup", "mfrac",
+                          "msqrt", "mroot", "mover", "munder", "munderover"))
+OPENING = frozenset(("(", "[", "&#x00028;", "&#x0005B;", "&#x0007B;"))
+CLOSING = frozenset((")", "]", "&#x00029;", "&#x0005D;", "&#x0007D;"))
+SCRIPT_TAGS = frozenset(("msub", "msup", "msubsup"))
 
 
-def space_functions(mathml: str) -> str:
-    """Adds TeX's thin space around \\ln-like operators next to an operand."""
-    out, last = [], 0
-    for match in FUNCTION_MI_RE.finditer(mathml):
-        before = mathml[last:match.start()]
-        out.append(before)
-        if OPERAND_END_RE.search("".join(out)[-40:]):
-            out.append(THIN_SPACE)
-        out.append(match[0])
-        if OPERAND_START_RE.match(mathml, match.end()):
-            out.append(THIN_SPACE)
-        last = match.end()
-    out.append(mathml[last:])
-    return "".join(out)
+def _names(tex: str) -> dict[str, set[str]]:
+    """The words the TeX writes as \\mathrm{word} and as \\operatorname{word}."""
+    names = {"mathrm": set(), "operatorname": set()}
+    for match in NAME_RE.finditer(tex):
+        if match[1]:
+            names[match[1]].add(match[2])
+    return names
+
+
+def _function_kind(element, operator_names: set[str]) -> str | None:
+    """"operator" for \\ln-like names (TeX's \\mathop: spaced from their operands),
+    "name" for an upright word such as \\mathrm{softmax}, None for anything else."""
+    if element.tag in SCRIPT_TAGS and len(element):
+        element = element[0]  # \log_2 x, \mathrm{softmax}_i(z)
+    if element.tag != "mi" or not element.text:
+        return None
+    if element.text in operator_names or (
+            element.text in TEX_FUNCTIONS and "mathvariant" not in element.attrib):
+        return "operator"
+    if element.get("mathvariant") == "normal" and len(element.text) > 1:
+        return "name"
+    return None
+
+
+def _is_operand(element, side: str) -> bool:
+    """Whether the element starts (side="start") or ends (side="end") an operand."""
+    if element.tag in OPERAND_TAGS:
+        return True
+    return side == "end" and element.tag == "mo" and element.text in CLOSING
+
+
+def _merge_words(math, names: dict[str, set[str]]) -> None:
+    """One <mi> per \\mathrm word, one <mi> per \\operatorname word."""
+    for parent in list(math.iter()):
+        for index, child in enumerate(list(parent)):
+            letters = list(child)
+            word = "".join(letter.text or "" for letter in letters)
+            if (child.tag == "mrow" and len(letters) > 1 and word in names["mathrm"]
+                    and all(letter.tag == "mn" or (letter.tag == "mi" and letter.get(
+                        "mathvariant") == "normal") for letter in letters)):
+                parent[index] = Element("mi", mathvariant="normal")
+                parent[index].text = word
+            elif (child.tag == "mo" and child.text in names["operatorname"]
+                    and not child.attrib):
+                child.tag = "mi"
+
+
+def name_functions(math, tex: str) -> None:
+    """Makes latex2mathml's tree read and space names as TeX does, in place.
+
+    A \\mathrm or \\operatorname word becomes one <mi>; an operator name (\\ln, \\log,
+    \\operatorname{...}) is followed by U+2061 FUNCTION APPLICATION when an operand
+    follows, and by a thin space unless a parenthesis follows; an upright word followed
+    by a parenthesis (\\mathrm{softmax}(z)) gets U+2061 too.
+    """
+    names = _names(tex)
+    _merge_words(math, names)
+    for parent in list(math.iter()):
+        if parent.tag in SCRIPT_TAGS or parent.tag in ("mfrac", "mover", "munder",
+                                                       "munderover", "mroot"):
+            continue  # children are positional: base, script, numerator...
+        children, out = list(parent), []
+        for index, child in enumerate(children):
+            kind = _function_kind(child, names["operatorname"])
+            after = children[index + 1] if index + 1 < len(children) else None
+            if kind == "operator" and out and _is_operand(out[-1], "end"):
+                out.append(Element("mspace", width=THIN_SPACE))
+            out.append(child)
+            if kind is None or after is None:
+                continue
+            opens = after.tag == "mo" and after.text in OPENING
+            if opens or (kind == "operator" and _is_operand(after, "start")):
+                apply = Element("mo")
+                apply.text = FUNCTION_APPLICATION
+                out.append(apply)
+                if not opens:
+                    out.append(Element("mspace", width=THIN_SPACE))
+        parent[:] = out
 
 
 def inline_math_html(tex: str, after: str = "") -> str:
@@ -234,12 +312,21 @@ def inline_math_html(tex: str, after: str = "") -> str:
 
 def tex_to_mathml(tex: str, display: str) -> str:
     """One formula as MathML (inline: pieces that may wrap), each <math> carrying its TeX."""
-    from latex2mathml.converter import convert
+    from latex2mathml.converter import convert_to_element
 
     tex = tex.strip()
+    if any(token[0] == r"\_" for token in TEX_TOKEN_RE.finditer(tex)):
+        raise ValueError(
+            f"{tex!r} writes \\_ in math: the label is y and the prediction \\hat{{y}} "
+            "(the old y\\_ notation is gone); an identifier with _ belongs in code, not math"
+        )
     out = []
     for piece in ([tex] if display == "block" else inline_pieces(tex)):
-        mathml = space_functions(convert(piece, display=display))
+        upright = MATHRM_LETTER_RE.sub(lambda m: rf"\mathrm {m[1]}" if m[1] else m[0], piece)
+        math = convert_to_element(upright, display=display)
+        name_functions(math, piece)
+        # As latex2mathml's convert() serializes: its text holds entities like &#x00028;.
+        mathml = unescape(tostring(math, encoding="unicode"))
         leftover = re.search(r"\\[A-Za-z]+", mathml)
         if leftover:
             raise ValueError(
