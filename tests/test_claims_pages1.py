@@ -75,8 +75,8 @@ def test_the_study_note_is_introduced_once_on_the_home_page(lang):
 def test_home_page_where_keras_goes_on_lossbook_raises():
     """Home page: the losses drop into Keras, but where Keras silently broadcasts
     mismatched shapes or truncates fractional class ids, lossbook raises."""
-    import numpy as np
     import keras
+    import numpy as np
 
     import lossbook.losses
 
