@@ -47,12 +47,15 @@ def fence_language(info: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def expander():
-    """Expands ``--8<--`` lines with the build's own pymdownx.snippets settings."""
+def expanders():
+    """Per language, expands ``--8<--`` lines with the build's own pymdownx.snippets
+    settings and that language's comments, as the build does."""
+    from lossbook._site import comments
     from lossbook._site.build import snippet_expander
 
     config = load_config(str(ROOT / "mkdocs.yml"))
-    return snippet_expander(config["mdx_configs"]["pymdownx.snippets"])
+    plain = snippet_expander(config["mdx_configs"]["pymdownx.snippets"])
+    return {lang: comments.expander(plain, ROOT / "snippets", lang) for lang in LANGS}
 
 
 def python_blocks(path: Path):
@@ -68,8 +71,11 @@ def _run_in_process(page, sources):
     """Runs a page's blocks in order in one namespace, here (for a page without a notebook)."""
     import matplotlib.pyplot as plt
 
-    key = hashlib.sha256("\0".join(sources).encode()).hexdigest()
-    if key not in _RESULTS:  # zh and en show the same code: run it once
+    from lossbook._site.comments import strip_comments
+
+    code = "\0".join(strip_comments(source) for source in sources)
+    key = hashlib.sha256(code.encode()).hexdigest()
+    if key not in _RESULTS:  # zh and en show the same code (comments aside): run it once
         namespace = {"__name__": "__lossbook_docs__"}
         try:
             for number, source in enumerate(sources, start=1):
@@ -89,7 +95,7 @@ def _run_in_process(page, sources):
 
 
 @pytest.mark.parametrize("page", ALL_PAGES, ids=page_id)
-def test_every_python_block_runs(page, expander, built_site):
+def test_every_python_block_runs(page, expanders, built_site):
     """The page's python blocks, includes expanded, run in order in one namespace.
 
     A lesson's blocks are exactly its notebook's code cells, which the build executes in
@@ -100,11 +106,12 @@ def test_every_python_block_runs(page, expander, built_site):
     """
     from lossbook._site import notebooks
 
+    lang = page.parent.name
+    expander = expanders[lang]
     blocks = python_blocks(page)
     sources = [expander(block.code) for block in blocks]
     for block, source in zip(blocks, sources, strict=True):
         assert "--8<--" not in source, f"{page_id(page)}:{block.lineno}: include not expanded"
-    lang = page.parent.name
     if page not in notebooks.lesson_pages(page.parent):
         _run_in_process(page, sources)
         return

@@ -2,7 +2,8 @@
 
 - on_config: runs the snippets whose outputs are stale (cached in ``build/run``).
 - on_files: adds each figure of the page's language as ``figures/<snippet>/<name>.svg``.
-- on_page_markdown: fills ``{{ snippet.value:spec }}`` with numbers from the runs.
+- on_page_markdown: fills ``{{ snippet.value:spec }}`` with numbers from the runs, and
+  gives the included code the comments of the page's language (``comments.py``).
 - on_page_content: typesets math as MathML at build time (no script, no CDN).
 - on_post_build: writes the search index as UTF-8 rather than ``\\uXXXX`` escapes (a
   Chinese character costs 3 bytes instead of 6, and every page loads the index); then
@@ -22,7 +23,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from mkdocs.structure.files import File  # noqa: E402
 
-from lossbook._site import build, notebooks  # noqa: E402
+from lossbook._site import build, comments, notebooks  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.lossbook")
 RUN_DIR = ROOT / "build" / "run"
@@ -34,6 +35,10 @@ def _settings(config):
 
 def on_config(config):
     build.ensure_runs(ROOT / "snippets", RUN_DIR, ROOT / "src" / "lossbook", log=log.info)
+    # A comment without a translation (or a translation of no comment) is a warning,
+    # which fails the strict build.
+    for problem in comments.check(ROOT / "snippets", _settings(config)["lang"]):
+        log.warning(problem)
     # "Edit this page" needs the GitHub repository: GITHUB_REPOSITORY in GitHub Actions,
     # or LOSSBOOK_REPOSITORY=owner/name. Without it the link is left out, never guessed.
     # repo_url stays unset: Material would call api.github.com from every page for it.
@@ -50,7 +55,8 @@ def on_config(config):
         docs_dirs[_settings(other)["lang"]] = Path(other.docs_dir)
     notebooks.ensure_notebooks(
         docs_dirs, ROOT / "build" / "notebooks", ROOT / "src" / "lossbook",
-        _expander(config), RUN_DIR, repository, log=log.info,
+        {lang: _expander(config, lang) for lang in docs_dirs}, RUN_DIR, repository,
+        log=log.info,
     )
     return config
 
@@ -59,8 +65,10 @@ def _repository():
     return os.environ.get("LOSSBOOK_REPOSITORY") or os.environ.get("GITHUB_REPOSITORY")
 
 
-def _expander(config):
-    return build.snippet_expander(config.mdx_configs["pymdownx.snippets"])
+def _expander(config, lang):
+    """Expands includes as the build does, with the comments in ``lang``."""
+    plain = build.snippet_expander(config.mdx_configs["pymdownx.snippets"])
+    return comments.expander(plain, ROOT / "snippets", lang)
 
 
 def on_files(files, config):
@@ -83,7 +91,12 @@ def on_page_markdown(markdown, page, config, files):
     notebook = Path(config.docs_dir) / "notebooks" / f"{Path(where).stem}.py"
     if not where.startswith("notebooks/") and notebook.exists():
         markdown = build.notebook_links(markdown, Path(where).stem, lang, _repository())
-    return build.substitute_values(markdown, RUN_DIR, where=where)
+    markdown = build.substitute_values(markdown, RUN_DIR, where=where)
+    expand = _expander(config, lang)
+    if isinstance(expand, comments.Translator):
+        # Included here rather than by pymdownx.snippets, with the comments translated.
+        markdown = comments.expand_code_blocks(markdown, expand)
+    return markdown
 
 
 def on_page_content(html, page, config, files):

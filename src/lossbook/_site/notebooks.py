@@ -87,6 +87,15 @@ def page_cells(markdown: str, expand) -> list[tuple[str, str]]:
     return cells
 
 
+# The comments of the cells the notebooks add, in each language.
+SETUP_COMMENTS = {
+    "zh": {"figures": "图中的文字用本笔记本的语言。",
+           "colab": "在 Colab 中先安装 lossbook（它不在 PyPI 上）。"},
+    "en": {"figures": "Figure labels in this notebook's language.",
+           "colab": "In Colab, install lossbook first (it is not on PyPI)."},
+}
+
+
 def percent_script(cells, lang: str, repository: str | None = None) -> str:
     """The cells as a Jupytext percent-format script that also runs with plain Python."""
     title = ""
@@ -98,9 +107,9 @@ def percent_script(cells, lang: str, repository: str | None = None) -> str:
                       .splitlines())
     parts = [f"# %% [markdown]\n{intro}\n"]
     if repository:
-        parts.append(colab_cell(repository))
+        parts.append(colab_cell(repository, lang))
     parts.append(
-        "# %%\n# Figure labels in this notebook's language.\n"
+        f"# %%\n# {SETUP_COMMENTS[lang]['figures']}\n"
         f'import lossbook.plotting\n\nlossbook.plotting.set_language("{lang}")\n'
     )
     for kind, text in cells:
@@ -112,10 +121,10 @@ def percent_script(cells, lang: str, repository: str | None = None) -> str:
     return "\n".join(parts)
 
 
-def colab_cell(repository: str) -> str:
+def colab_cell(repository: str, lang: str = "en") -> str:
     """A cell that installs lossbook in Colab and does nothing anywhere else."""
     return (
-        "# %%\n# In Colab, install lossbook first (it is not on PyPI).\n"
+        f"# %%\n# {SETUP_COMMENTS[lang]['colab']}\n"
         "import subprocess\nimport sys\n\n"
         'if "google.colab" in sys.modules:\n'
         '    package = "lossbook @ git+https://github.com/' + repository + '"\n'
@@ -157,9 +166,10 @@ def execute_script(script: Path, twins: dict | None = None, timeout: int = 900) 
     """Executes a percent script with a real kernel into ``<script>.ipynb``.
 
     ``twins`` (``{lang: script}``) are the same lesson in other languages: the same code
-    cells, other prose and another figure language. They are not executed again: each
-    gets this run's outputs, with every figure drawn again in its language from the same
-    call and data (``figures_after_cell``). A twin whose code differs runs on its own.
+    cells (their comments aside), other prose and another figure language. They are not
+    executed again: each gets this run's outputs, with every figure drawn again in its
+    language from the same call and data (``figures_after_cell``). A twin whose code
+    differs runs on its own.
     """
     import base64
     import copy
@@ -169,6 +179,8 @@ def execute_script(script: Path, twins: dict | None = None, timeout: int = 900) 
     import nbformat
     from nbclient import NotebookClient
 
+    from lossbook._site.comments import strip_comments
+
     nb = jupytext.read(script, fmt="py:percent")
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
@@ -176,8 +188,10 @@ def execute_script(script: Path, twins: dict | None = None, timeout: int = 900) 
     for lang, path in (twins or {}).items():
         twin = jupytext.read(path, fmt="py:percent")
         kinds = [c.cell_type for c in twin.cells] == [c.cell_type for c in nb.cells]
-        # The first code cell sets the figure language; the rest must match.
-        if kinds and _code_cells(twin)[1:] == _code_cells(nb)[1:]:
+        # The first code cell sets the figure language; the rest must match, but for
+        # their comments, which are in each notebook's language.
+        code = [[strip_comments(source) for source in _code_cells(n)[1:]] for n in (twin, nb)]
+        if kinds and code[0] == code[1]:
             same[lang] = (path, twin)
         else:
             apart[lang] = path
@@ -261,11 +275,12 @@ def _expected_seconds(target: Path) -> float:
 def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
                      values_dir: Path, repository: str | None = None, log=None,
                      jobs: int | None = None) -> list:
-    """For each ``{lang: docs_dir}``, writes ``notebooks/<lesson>.ipynb`` (rendered as a
-    page), the same notebook for download in ``notebooks/download/`` and
-    ``notebooks/<lesson>.py``, executing only the lessons whose script (in any language)
-    or ``src/`` changed: each in a fresh process and kernel, ``jobs`` at a time (default:
-    one per core), longest first."""
+    """For each ``{lang: docs_dir}`` (includes expanded by ``expand``, or by
+    ``expand[lang]``, with that language's comments), writes
+    ``notebooks/<lesson>.ipynb`` (rendered as a page), the same notebook for download in
+    ``notebooks/download/`` and ``notebooks/<lesson>.py``, executing only the lessons whose
+    script (in any language) or ``src/`` changed: each in a fresh process and kernel,
+    ``jobs`` at a time (default: one per core), longest first."""
     import os
     import subprocess
     import time
@@ -278,7 +293,8 @@ def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
         work_dir = work_root / lang
         work_dir.mkdir(parents=True, exist_ok=True)
         for page in lesson_pages(docs_dir):
-            script = lesson_script(page, lang, expand, values_dir)
+            script = lesson_script(page, lang, expand[lang] if isinstance(expand, dict)
+                                   else expand, values_dir)
             target = work_dir / f"{page.stem}.py"
             key_file = target.with_suffix(".key")
             key = notebook_key(script, src_dir, env_line)
@@ -337,7 +353,7 @@ def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
             script = made.with_suffix(".py").read_text(encoding="utf-8")
             notebook = made.with_suffix(".ipynb").read_text(encoding="utf-8")
             if repository:
-                script, notebook = with_colab_cell(script, notebook, repository)
+                script, notebook = with_colab_cell(script, notebook, repository, lang)
             for text, dest in ((notebook, out / f"{page.stem}.ipynb"),
                                (notebook, out / "download" / f"{page.stem}.ipynb"),
                                (script, out / f"{page.stem}.py")):
@@ -346,11 +362,11 @@ def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
     return [target for items in stale for _, target, _, _, _ in items]
 
 
-def with_colab_cell(script: str, notebook: str, repository: str):
+def with_colab_cell(script: str, notebook: str, repository: str, lang: str = "en"):
     """Inserts the Colab install cell after the introduction, in script and notebook."""
     import nbformat
 
-    cell = colab_cell(repository)
+    cell = colab_cell(repository, lang)
     first, sep, rest = script.partition("\n# %%\n")
     script = first + "\n" + cell + "\n" + sep.lstrip("\n") + rest
     nb = nbformat.reads(notebook, as_version=4)
