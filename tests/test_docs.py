@@ -202,9 +202,43 @@ def test_both_languages_have_the_same_pages():
     navs = []
     for name in ("mkdocs.yml", "mkdocs.en.yml"):
         nav = load_config(str(ROOT / name))["nav"]
-        navs.append([next(iter(item.values())) for item in nav])
+        navs.append(list(nav_files(nav)))
     assert navs[0] == navs[1]
     assert sorted(navs[0]) == sorted(str(p) for p in PAGES)
+
+
+def test_the_nav_groups_the_book():
+    """Home, then Regression, Classification, In practice and Appendix, the same in both
+    languages; the maintainer's Performance report and the Glossary are in the Appendix."""
+    groups = []
+    for name in ("mkdocs.yml", "mkdocs.en.yml"):
+        nav = load_config(str(ROOT / name))["nav"]
+        groups.append([
+            (title, [next(iter(page.values())) for page in value])
+            if isinstance(value, list) else value
+            for title, value in (next(iter(item.items())) for item in nav)
+        ])
+    zh, en = groups
+    assert [g[1] if isinstance(g, tuple) else g for g in zh] == [
+        g[1] if isinstance(g, tuple) else g for g in en
+    ]
+    assert [g[0] for g in en if isinstance(g, tuple)] == [
+        "Regression", "Classification", "In practice", "Appendix",
+    ]
+    assert [g[0] for g in zh if isinstance(g, tuple)] == ["回归", "分类", "实践", "附录"]
+    assert dict(g for g in en if isinstance(g, tuple))["Appendix"] == [
+        "performance.md", "glossary.md",
+    ]
+
+
+def nav_files(nav):
+    """The page files of a nav, groups flattened, in order."""
+    for entry in nav:
+        value = next(iter(entry.values()))
+        if isinstance(value, list):
+            yield from nav_files(value)
+        else:
+            yield value
 
 
 @pytest.mark.parametrize("page", PAGES, ids=str)

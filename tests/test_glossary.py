@@ -161,12 +161,14 @@ def occurrences(text: str, matcher: Matcher) -> list[Occurrence]:
         position = 0
         for span in [*SPAN_RE.finditer(line), None]:
             end = span.start() if span else len(line)
-            found += [Occurrence(a, f, number, None) for a, f in matcher.in_prose(line[position:end])]
+            piece = line[position:end]
+            found += [Occurrence(a, f, number, None) for a, f in matcher.in_prose(piece)]
             if span is None:
                 break
             position = span.end()
             if span["code"]:
-                found += [Occurrence(a, f, number, None) for a, f in matcher.in_code(span["code_text"])]
+                code = span["code_text"]
+                found += [Occurrence(a, f, number, None) for a, f in matcher.in_code(code)]
             elif span["link"]:
                 target, inside = span["link_target"], span["link_text"]
                 for part in re.split(r"(`+[^`]*`+)", inside):
