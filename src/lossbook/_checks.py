@@ -24,6 +24,9 @@ from __future__ import annotations
 import math
 import numbers
 
+# isort: off
+import lossbook._requires  # noqa: F401  (TensorFlow and Keras checked before use)
+# isort: on
 import numpy as np
 import tensorflow as tf
 

@@ -32,6 +32,9 @@ graph any ``Softmax`` op) and compute from the logits behind them instead, ignor
 
 from __future__ import annotations
 
+# isort: off
+import lossbook._requires  # noqa: F401  (TensorFlow and Keras checked before use)
+# isort: on
 import numbers
 import warnings
 

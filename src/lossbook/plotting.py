@@ -29,7 +29,12 @@ _CJK_FONT_NAME = "Noto Sans CJK SC"
 
 
 def _register_cjk_font() -> None:
-    path = resources.files("mplfonts").joinpath("fonts", _CJK_FONT_FILE)
+    try:
+        path = resources.files("mplfonts").joinpath("fonts", _CJK_FONT_FILE)
+    except ModuleNotFoundError:
+        raise ImportError(
+            'lossbook.plotting needs its figures extra: pip install "lossbook[figures]"'
+        ) from None
     font_manager.fontManager.addfont(str(path))
     # Matplotlib falls back glyph by glyph only across the fonts named in font.family.
     mpl.rcParams["font.family"] = ["DejaVu Sans", _CJK_FONT_NAME]

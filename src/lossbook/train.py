@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# isort: off
+import lossbook._requires  # noqa: F401  (TensorFlow and Keras checked before use)
+# isort: on
 import contextlib
 import dataclasses
 import functools
