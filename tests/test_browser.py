@@ -268,6 +268,11 @@ async def check_page(browser, server, lang, page, weights):
                 "els => els.map(e => e.complete && e.naturalWidth > 0)")
             assert all(drawn), "a notebook figure did not render"
         text = await p.inner_text("article")
+        if await p.query_selector(".lossbook-notebooks"):  # a lesson: "Run this lesson"
+            # text_content: the box is folded (a closed <details>), innerText would be empty.
+            command = await p.text_content(".lossbook-run pre code")
+            assert command.strip() == (f"pip install --extra-index-url {server.url}simple/ "
+                                       '"lossbook[cpu,figures]"'), command
         for raw in ("\\frac", "\\sum", "$$", "\\(", "\\["):
             assert raw not in text, f"raw TeX {raw!r} on the page"
         sizes = await p.eval_on_selector_all(

@@ -81,7 +81,7 @@ def test_home_page_where_keras_goes_on_lossbook_raises():
     import lossbook.losses
 
     for lang, words in (("en", ("broadcasts", "truncates fractional class ids")),
-                        ("zh", ("广播", "带小数的类别编号"))):
+                        ("zh", ("广播", "类别编号带小数"))):
         home = (ROOT / "docs" / lang / "index.md").read_text(encoding="utf-8")
         assert all(word in home for word in words), lang
     column, row = np.zeros((4, 1), np.float32), np.ones((1, 4), np.float32)

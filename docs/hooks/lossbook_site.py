@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from mkdocs.structure.files import File  # noqa: E402
 
-from lossbook._site import build, comments, notebooks  # noqa: E402
+from lossbook._site import build, comments, notebooks, wheel  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.lossbook")
 RUN_DIR = ROOT / "build" / "run"
@@ -90,7 +90,9 @@ def on_page_markdown(markdown, page, config, files):
     markdown = build.version_stamp(markdown, RUN_DIR, lang, where=where)
     notebook = Path(config.docs_dir) / "notebooks" / f"{Path(where).stem}.py"
     if not where.startswith("notebooks/") and notebook.exists():
-        markdown = build.notebook_links(markdown, Path(where).stem, lang, _repository())
+        # From the page (one folder per page) to the root site, which serves the wheel.
+        root = "../" * page.url.count("/") + ("../" if _settings(config)["path"] else "")
+        markdown = build.notebook_links(markdown, Path(where).stem, lang, _repository(), root)
     markdown = build.substitute_values(markdown, RUN_DIR, where=where)
     expand = _expander(config, lang)
     if isinstance(expand, comments.Translator):
@@ -112,6 +114,9 @@ def on_post_page(output, page, config):
 def on_post_build(config):
     build.compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
     settings = _settings(config)
+    if not settings["path"]:  # the root site serves lossbook's wheel to both languages
+        made = wheel.ensure_wheel(ROOT, ROOT / "build" / "wheel", log=log.info)
+        wheel.write_index(Path(config.site_dir), made, ROOT)
     for config_file in settings.get("also_build", []):
         from mkdocs.commands.build import build as mkdocs_build
         from mkdocs.config import load_config

@@ -12,10 +12,8 @@ from __future__ import annotations
 import importlib.metadata
 import re
 
-# The oldest versions are tested too: `make test-oldest` (TensorFlow 2.16 is the first
-# with Keras 3; Keras 3.8 the first with the "mean" and "mean_with_sample_weight" reductions).
-TENSORFLOW = ((2, 16), (2, 22))  # oldest supported, first unsupported (major, minor)
-KERAS = ((3, 8), (4, 0))
+from lossbook._versions import KERAS, TENSORFLOW
+
 INSTALL = 'pip install "lossbook[cpu]"  (or pip install "tensorflow>=2.16,<2.22")'
 
 

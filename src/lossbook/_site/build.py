@@ -401,12 +401,56 @@ NOTEBOOK_LINKS = {
           "[Download .py](notebooks/{stem}.py)",
 }
 COLAB = {"zh": "在 Colab 中打开", "en": "Open in Colab"}
+# "Run this lesson": the pip command that installs lossbook from the site's own index
+# (wheel.py). The page is static and does not know its address: the placeholder is shown
+# without JavaScript, and docs/overrides/assets/javascripts/lossbook.js puts the address the
+# reader is reading from in its place (data-root leads from the page to the site's root).
+SITE_PLACEHOLDER = {"zh": "https://本站地址/", "en": "https://this-site/"}
+RUN_EXTRAS = "cpu,figures"
+RUN_BOX = {
+    "zh": '??? tip "运行本课"\n\n'
+          "    本站自带 `lossbook` 的安装包，不需要 GitHub 或 PyPI。"
+          "在 Python 3.11 的环境里执行：\n\n"
+          "    ```text\n    {command}\n    ```\n\n"
+          "    环境里已经有 TensorFlow {oldest} 到 {newest}（CPU 版或 GPU 版）时，把 `cpu,` 去掉，"
+          "已有的 TensorFlow 会原样保留。装好后下载本课的 [.ipynb](notebooks/download/{stem}.ipynb)"
+          " 或 [.py](notebooks/{stem}.py)，在本地运行。",
+    "en": '??? tip "Run this lesson"\n\n'
+          "    This site serves its own `lossbook` package; no GitHub or PyPI needed. In a Python "
+          "3.11 environment, run:\n\n"
+          "    ```text\n    {command}\n    ```\n\n"
+          "    If TensorFlow {oldest} to {newest} is already installed (CPU or GPU build), leave "
+          "out `cpu,`: the TensorFlow you have is kept. Then download the lesson's "
+          "[.ipynb](notebooks/download/{stem}.ipynb) or [.py](notebooks/{stem}.py) and run it.",
+}
+
+
+def run_command(lang: str, site_url: str | None = None) -> str:
+    """The install command a lesson shows (with the placeholder unless the address is known)."""
+    site = site_url or SITE_PLACEHOLDER[lang]
+    site = site if site.endswith("/") else site + "/"
+    return f'pip install --extra-index-url {site}simple/ "lossbook[{RUN_EXTRAS}]"'
+
+
+def run_box(stem: str, lang: str, root: str) -> str:
+    """The "Run this lesson" box: the install command, the downloads."""
+    from lossbook._versions import supported_span
+
+    oldest, newest = supported_span()
+    body = RUN_BOX[lang].format(command=run_command(lang), stem=stem, oldest=oldest,
+                                newest=newest)
+    return (f'<div class="lossbook-run" data-root="{root}" '
+            f'data-placeholder="{SITE_PLACEHOLDER[lang]}" markdown>\n\n{body}\n\n</div>\n')
+
+
 # The CI's site job pushes the executed notebooks to this branch for Colab to open.
 NOTEBOOK_BRANCH = "notebooks"
 
 
-def notebook_links(markdown: str, stem: str, lang: str, repository: str | None) -> str:
-    """Adds, under the version stamp (or the title), links to the lesson's notebook."""
+def notebook_links(markdown: str, stem: str, lang: str, repository: str | None,
+                   root: str = "../") -> str:
+    """Adds, under the version stamp (or the title), links to the lesson's notebook and the
+    "Run this lesson" box (``root``: the relative path from the page to the site's root)."""
     links = NOTEBOOK_LINKS[lang].format(stem=stem)
     if repository:
         url = (f"https://colab.research.google.com/github/{repository}/blob/"
@@ -415,7 +459,8 @@ def notebook_links(markdown: str, stem: str, lang: str, repository: str | None) 
     links += "\n{ .lossbook-notebooks }"
     anchor = re.search(r"^\{ \.lossbook-stamp \}$", markdown, re.M) or re.search(
         r"^# .*$", markdown, re.M)
-    return markdown[: anchor.end()] + "\n\n" + links + "\n" + markdown[anchor.end():]
+    return (markdown[: anchor.end()] + "\n\n" + links + "\n\n" + run_box(stem, lang, root)
+            + markdown[anchor.end():])
 
 
 NB_SCRIPT_RE = re.compile(
