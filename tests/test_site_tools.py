@@ -208,7 +208,8 @@ class TestNameFunctions:
 
     @pytest.mark.parametrize("tex,mathml", [
         (r"\ln p", f"<mi>ln</mi>{APPLY}{THIN}<mi>p</mi>"),
-        (r"-\ln(x)", f"<mo>&#x02212;</mo><mi>ln</mi>{APPLY}{OPEN}<mi>x</mi>{CLOSE}"),
+        (r"-\ln(x)",
+         f"<mo form=\"prefix\">&#x02212;</mo><mi>ln</mi>{APPLY}{OPEN}<mi>x</mi>{CLOSE}"),
         (r"\log_2 x", f"<msub><mi>log</mi><mn>2</mn></msub>{APPLY}{THIN}<mi>x</mi>"),
         (r"\log \exp x", f"<mi>log</mi>{APPLY}{THIN}<mi>exp</mi>{APPLY}{THIN}<mi>x</mi>"),
         (r"\ln", "<mi>ln</mi>"),
@@ -324,8 +325,8 @@ class TestNotebookCells:
         assert "**Tab**" in cells[2][1] and "figures/" not in "".join(t for _, t in cells)
         assert "**Solutions**" in cells[4][1] and "**1.** Because." in cells[4][1]
 
-    def test_script_runs_and_colab_cell_is_inserted(self):
-        """The percent script is valid Python; the Colab cell goes after the intro."""
+    def test_script_runs_and_the_install_cell_is_inserted(self):
+        """The percent script is valid Python; the install cell goes after the intro."""
         import nbformat
 
         from lossbook._site import notebooks
@@ -336,9 +337,41 @@ class TestNotebookCells:
         assert script.startswith("# %% [markdown]\n# # Title · notebook")
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("intro"),
                                              nbformat.v4.new_code_cell("x = 1")])
-        script2, notebook = notebooks.with_colab_cell(script, nbformat.writes(nb), "o/r")
+        script2, notebook = notebooks.with_install_cell(
+            script, nbformat.writes(nb), "en", "https://example.org/lossbook")
         compile(script2, "lesson.py", "exec")
-        assert "git+https://github.com/o/r" in nbformat.reads(notebook, 4).cells[1].source
+        cell = nbformat.reads(notebook, 4).cells[1].source
+        assert "'https://example.org/lossbook/simple/'" in cell
+        assert script2.index(notebooks.INSTALL_MARK) < script2.index("set_language(")
+
+    @pytest.mark.parametrize("site_url", [None, "https://example.org/"])
+    def test_the_install_cell_does_nothing_when_lossbook_is_there(self, site_url):
+        """Here lossbook is installed: the cell runs and installs nothing."""
+        from lossbook._site import notebooks
+
+        for lang in ("zh", "en"):
+            exec(notebooks.install_cell(lang, site_url), {})
+
+    def test_without_the_sites_address_the_cell_says_how_to_install(self):
+        """No site_url at build time: a missing lossbook is named, with what to run."""
+        from lossbook._site import notebooks
+
+        cell = notebooks.install_cell("en", None)
+        missing = cell.replace(notebooks.INSTALL_MARK, "True")
+        with pytest.raises(ModuleNotFoundError, match="Run this lesson"):
+            exec(missing, {})
+
+    def test_the_install_cell_runs_pip_with_the_sites_index(self):
+        """With the address: pip install --extra-index-url <site>/simple/ lossbook[cpu,figures]."""
+        from lossbook._site import notebooks
+
+        calls = []
+        fake = type("subprocess", (), {"run": staticmethod(lambda *a, **k: calls.append(a))})
+        cell = notebooks.install_cell("zh", "http://127.0.0.1:8000/").replace(
+            notebooks.INSTALL_MARK, "True").replace("import subprocess\n", "")
+        exec(cell, {"subprocess": fake})
+        assert calls[0][0][4:] == ["--extra-index-url", "http://127.0.0.1:8000/simple/",
+                                   "lossbook[cpu,figures]"]
 
     def test_tensorflow_log_lines_are_recognised(self):
         """Only stderr made entirely of TensorFlow's C++ log lines counts as noise."""
@@ -469,3 +502,21 @@ class TestRunAlone:
         assert any(spans[a][0] < spans[b][1] and spans[b][0] < spans[a][1]
                    for a in ("quick1", "quick2", "quick3")
                    for b in ("quick1", "quick2", "quick3") if a < b)
+
+
+class TestPrefixMinus:
+    """A sign is set as a prefix operator (no space after it), a subtraction as infix."""
+
+    @pytest.mark.parametrize("tex", ["[-0.05, 0.05)", "(2, -1)", r"-\ln p", r"e^{-x}",
+                                     r"x = -1"])
+    def test_a_sign_is_prefix(self, tex):
+        from lossbook._site.build import tex_to_mathml
+
+        assert '<mo form="prefix">&#x02212;</mo>' in tex_to_mathml(tex, "block")
+
+    @pytest.mark.parametrize("tex", ["a - b", "(x) - 1", r"1 - 10^{-7}"])
+    def test_a_subtraction_is_not(self, tex):
+        from lossbook._site.build import tex_to_mathml
+
+        mathml = tex_to_mathml(tex, "block")
+        assert "<mo>&#x02212;</mo>" in mathml

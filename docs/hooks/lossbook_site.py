@@ -55,8 +55,8 @@ def on_config(config):
         docs_dirs[_settings(other)["lang"]] = Path(other.docs_dir)
     notebooks.ensure_notebooks(
         docs_dirs, ROOT / "build" / "notebooks", ROOT / "src" / "lossbook",
-        {lang: _expander(config, lang) for lang in docs_dirs}, RUN_DIR, repository,
-        log=log.info,
+        {lang: _expander(config, lang) for lang in docs_dirs}, RUN_DIR,
+        site_url=config.site_url, log=log.info,
     )
     return config
 

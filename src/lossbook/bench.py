@@ -406,9 +406,9 @@ LABELS = {
            "unset": "本机默认内核（未设置 TF_ENABLE_ONEDNN_OPTS）",
            "default": "本机默认", "names": {"eigen": "Eigen", "onednn": "oneDNN"},
            "kernels": "本机 TensorFlow 默认使用的内核：{path}（{why}）",
-           "logged": "启动日志显示 \"oneDNN custom operations are on\"",
+           "logged": "启动日志显示“oneDNN custom operations are on”",
            "not_logged": "启动日志没有提到 oneDNN",
-           "flags": "会让 oneDNN 默认开启的 CPU 标志：{flags}", "no_flags": "无",
+           "flags": "本机 CPU 支持的指令集中，使 oneDNN 默认开启的有 {flags}", "no_flags": "无",
            "judged": "达标：是 = 比值 ≤ 目标；在噪声内 = 超出目标，但不超过同一模式、同一内核下"
                      "对照行的波动；否 = 超出更多"},
 }
@@ -431,12 +431,15 @@ def tables(results, lang):
         return t["yes"] if met else t["no"]
 
     m = results["machine"]
-    lines = [f"{t['machine']}{m['cpu']}, {m['cores']} {t['cores']}, Python {m['python']}, "
-             f"TensorFlow {m['tensorflow']}, {results['date']}", ""]
+    comma = "，" if lang == "zh" else ", "  # a list inside Chinese prose takes full-width commas
+    lines = [t["machine"] + comma.join([m["cpu"], f"{m['cores']} {t['cores']}",
+                                        f"Python {m['python']}", f"TensorFlow {m['tensorflow']}",
+                                        results["date"]]), ""]
     k = results.get("kernels")
     if k:
         why = [t["logged"] if k["tensorflow_log"] else t["not_logged"],
-               t["flags"].format(flags=", ".join(k["cpu_flags"]) or t["no_flags"])]
+               t["flags"].format(flags=("、" if lang == "zh" else ", ").join(k["cpu_flags"])
+                                 or t["no_flags"])]
         sep = "；" if lang == "zh" else "; "
         lines += [t["kernels"].format(path=t["names"][k["default"]], why=sep.join(why)), ""]
     lines += [f"**{t['training']}**", "",
@@ -460,13 +463,13 @@ def tables(results, lang):
     for (loss, shape, target, path), rows in cases.items():
         aim = (f"{t['target']} ≤ {target:.2f}" if target is not None
                else t["control"] if loss.startswith("control") else t["no_target"])
-        kernels = t["unset"] + ", "
+        kernels = [t["unset"]]
         if path:
-            kernels = t["paths"][path]
+            kernels = [t["paths"][path]]
             if k and path == k["default"]:
-                kernels += f", {t['default']}"
-            kernels += ", "
-        lines += ["", f"`{loss}`, {'×'.join(map(str, shape))}, {kernels}{aim}", "",
+                kernels.append(t["default"])
+        caption = comma.join([f"`{loss}`", "×".join(map(str, shape)), *kernels, aim])
+        lines += ["", caption, "",
                   f"| {t['mode']} | {t['time']} | {t['ratio']} | {t['met']} | {t['same']} "
                   f"| {t['peak']} |", "|---|---|---|---|---|---|"]
         for r in rows:
@@ -483,7 +486,12 @@ def tables(results, lang):
         s = results["tests"]
         lines += ["", f"**{t['tests']}**: {t['wall']} {s['wall_s']:.0f} s "
                   f"({t['target']} ≤ 180 s, {t['met']}: {yes(s['met'])})"]
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    if lang == "zh":  # Chinese punctuation in the Chinese prose around the numbers
+        from lossbook._site.zh_typography import fix
+
+        text = fix(text)
+    return text
 
 
 def main(argv=None) -> int:

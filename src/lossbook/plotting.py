@@ -50,8 +50,10 @@ _TEXT = {
     "weights_title": {"en": "w1 during training", "zh": "训练中 w1 的变化"},
     "loss_title": {"en": "loss during training", "zh": "训练中损失的变化"},
     "reference": {"en": "least squares", "zh": "最小二乘解"},
-    "true_sales": {"en": "actual sales y_", "zh": "真实销量 y_"},
-    "predicted": {"en": "prediction y", "zh": "预测值 y"},
+    # ŷ is U+0177 (not mathtext: a $…$ label is set in the math font alone, which has
+    # no Chinese glyphs).
+    "true_sales": {"en": "actual sales y", "zh": "真实销量 y"},
+    "predicted": {"en": "prediction \u0177", "zh": "预测值 \u0177"},
     "perfect": {"en": "prediction = sales", "zh": "预测 = 销量"},
     "predictions_title": {"en": "predictions against the truth", "zh": "预测值与真实销量"},
     "paths_title": {"en": "w1 during training", "zh": "训练中 w1 的变化"},
@@ -64,6 +66,12 @@ _TEXT = {
              "zh": "对正确类别 logit 的梯度绝对值"},
     "grad_title": {"en": "gradient left as the prediction gets worse",
                    "zh": "预测越错，梯度还剩多少"},
+    "colon": {"en": ": ", "zh": "："},
+}
+# Names of losses, as a snippet labels its curves: shown in the figure's language.
+_LOSS_NAMES = {
+    "cross-entropy": {"zh": "交叉熵"},
+    "MSE": {"zh": "均方误差"},
 }
 
 
@@ -206,7 +214,8 @@ def plot_weight_paths(histories, *, exact=None, last=None):
         if exact is not None:
             ax.axhline(np.ravel(exact)[i], color="0.2", linestyle="--", linewidth=1,
                        label=_t("exact"))
-        ax.set(xlabel=_t("step"), ylabel=f"w1[{i}]", title=f"{_t('paths_title')}: w1[{i}]")
+        title = f"{_t('paths_title')}{_t('colon')}w1[{i}]"
+        ax.set(xlabel=_t("step"), ylabel=f"w1[{i}]", title=title)
         ax.grid(True, alpha=0.3)
     axes[0].legend(fontsize="small")
     return fig
@@ -252,7 +261,7 @@ def plot_gradient_magnitudes(p, curves):
     """
     fig, ax = plt.subplots(figsize=(5.6, 3.8), layout="constrained")
     for label, values in curves.items():
-        ax.plot(p, values, label=label)
+        ax.plot(p, values, label=_LOSS_NAMES.get(label, {}).get(_language, label))
     ax.set_xscale("log")
     ax.set(xlabel=_t("prob_true"), ylabel=_t("grad"), title=_t("grad_title"))
     ax.grid(True, alpha=0.3)

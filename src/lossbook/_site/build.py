@@ -310,6 +310,25 @@ def inline_math_html(tex: str, after: str = "") -> str:
     return '<span class="arithmatex">' + "<wbr>".join(pieces) + "</span>"
 
 
+MINUS = {"&#x02212;", "-", "\u2212"}
+CLOSING = {"&#x00029;", ")", "]", "&#x0007C;", "|", "&#x0007D;", "}"}
+
+
+def prefix_minus(math) -> None:
+    """A minus with nothing before it, or after an operator, a comma or an opening bracket,
+    is a sign, not a subtraction: ``form="prefix"`` sets it without the space around a
+    binary minus ("[−0.05, 0.05)", "= −∞"), as TeX does. latex2mathml leaves it infix."""
+    for parent in math.iter():
+        previous = None
+        for child in parent:
+            if child.tag == "mo" and (child.text or "") in MINUS and (
+                previous is None
+                or (previous.tag == "mo" and (previous.text or "") not in CLOSING)
+            ):
+                child.set("form", "prefix")
+            previous = child
+
+
 def tex_to_mathml(tex: str, display: str) -> str:
     """One formula as MathML (inline: pieces that may wrap), each <math> carrying its TeX."""
     from latex2mathml.converter import convert_to_element
@@ -325,6 +344,7 @@ def tex_to_mathml(tex: str, display: str) -> str:
         upright = MATHRM_LETTER_RE.sub(lambda m: rf"\mathrm {m[1]}" if m[1] else m[0], piece)
         math = convert_to_element(upright, display=display)
         name_functions(math, piece)
+        prefix_minus(math)
         # As latex2mathml's convert() serializes: its text holds entities like &#x00028;.
         mathml = unescape(tostring(math, encoding="unicode"))
         leftover = re.search(r"\\[A-Za-z]+", mathml)

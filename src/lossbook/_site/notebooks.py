@@ -30,10 +30,10 @@ TF_LOG_RE = re.compile(
 )
 INTRO = {
     "zh": "# {title} · 笔记本\n\n本笔记本由 Lossbook 的课程页面自动生成，代码与网站上的"
-          "完全相同。在本地运行需要先安装 `lossbook`（见项目 README）。",
+          "完全相同。下面第一个代码单元会在缺少 `lossbook` 时先安装它。",
     "en": "# {title} · notebook\n\nThis notebook is generated from the Lossbook lesson "
-          "page; its code is exactly the code on the site. To run it locally, install "
-          "`lossbook` first (see the project's README).",
+          "page; its code is exactly the code on the site. Its first code cell installs "
+          "`lossbook` if it is missing.",
 }
 
 
@@ -90,13 +90,16 @@ def page_cells(markdown: str, expand) -> list[tuple[str, str]]:
 # The comments of the cells the notebooks add, in each language.
 SETUP_COMMENTS = {
     "zh": {"figures": "图中的文字用本笔记本的语言。",
-           "colab": "在 Colab 中先安装 lossbook（它不在 PyPI 上）。"},
+           "install": "没有 lossbook 时，从本站安装（本地、Colab 都一样）。",
+           "missing": "没有安装 lossbook：请运行课程页“运行本课”里的 pip 命令"},
     "en": {"figures": "Figure labels in this notebook's language.",
-           "colab": "In Colab, install lossbook first (it is not on PyPI)."},
+           "install": "Without lossbook, install it from the site (locally or in Colab).",
+           "missing": "lossbook is not installed: run the pip command in the lesson "
+                      "page's 'Run this lesson' box"},
 }
 
 
-def percent_script(cells, lang: str, repository: str | None = None) -> str:
+def percent_script(cells, lang: str) -> str:
     """The cells as a Jupytext percent-format script that also runs with plain Python."""
     title = ""
     if cells and cells[0][0] == "markdown" and cells[0][1].startswith("# "):
@@ -106,8 +109,6 @@ def percent_script(cells, lang: str, repository: str | None = None) -> str:
     intro = "\n".join(f"# {line}".rstrip() for line in INTRO[lang].format(title=title)
                       .splitlines())
     parts = [f"# %% [markdown]\n{intro}\n"]
-    if repository:
-        parts.append(colab_cell(repository, lang))
     parts.append(
         f"# %%\n# {SETUP_COMMENTS[lang]['figures']}\n"
         f'import lossbook.plotting\n\nlossbook.plotting.set_language("{lang}")\n'
@@ -121,15 +122,23 @@ def percent_script(cells, lang: str, repository: str | None = None) -> str:
     return "\n".join(parts)
 
 
-def colab_cell(repository: str, lang: str = "en") -> str:
-    """A cell that installs lossbook in Colab and does nothing anywhere else."""
-    return (
-        f"# %%\n# {SETUP_COMMENTS[lang]['colab']}\n"
-        "import subprocess\nimport sys\n\n"
-        'if "google.colab" in sys.modules:\n'
-        '    package = "lossbook @ git+https://github.com/' + repository + '"\n'
-        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)\n'
-    )
+INSTALL_MARK = 'importlib.util.find_spec("lossbook") is None'
+
+
+def install_cell(lang: str, site_url: str | None) -> str:
+    """The first code cell of every notebook and script: installs lossbook from the site's
+    own index (wheel.py) when it is missing; where the build does not know the site's
+    address (no site_url), it says how to install instead."""
+    from lossbook._site.build import RUN_EXTRAS
+
+    text = SETUP_COMMENTS[lang]
+    head = f"# %%\n# {text['install']}\nimport importlib.util\nimport subprocess\nimport sys\n\n"
+    if not site_url:
+        return head + f"if {INSTALL_MARK}:\n    raise ModuleNotFoundError({text['missing']!r})\n"
+    index = site_url.rstrip("/") + "/simple/"
+    return (head + f"if {INSTALL_MARK}:\n"
+            f'    pip = [sys.executable, "-m", "pip", "install", "--extra-index-url", {index!r}]\n'
+            f'    subprocess.run([*pip, "lossbook[{RUN_EXTRAS}]"], check=True)\n')
 
 
 def is_tensorflow_log(output) -> bool:
@@ -273,7 +282,7 @@ def _expected_seconds(target: Path) -> float:
 
 
 def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
-                     values_dir: Path, repository: str | None = None, log=None,
+                     values_dir: Path, site_url: str | None = None, log=None,
                      jobs: int | None = None) -> list:
     """For each ``{lang: docs_dir}`` (includes expanded by ``expand``, or by
     ``expand[lang]``, with that language's comments), writes
@@ -352,8 +361,7 @@ def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
             made = work_root / lang / page.stem
             script = made.with_suffix(".py").read_text(encoding="utf-8")
             notebook = made.with_suffix(".ipynb").read_text(encoding="utf-8")
-            if repository:
-                script, notebook = with_colab_cell(script, notebook, repository, lang)
+            script, notebook = with_install_cell(script, notebook, lang, site_url)
             for text, dest in ((notebook, out / f"{page.stem}.ipynb"),
                                (notebook, out / "download" / f"{page.stem}.ipynb"),
                                (script, out / f"{page.stem}.py")):
@@ -362,11 +370,12 @@ def ensure_notebooks(docs_dirs: dict, work_root: Path, src_dir: Path, expand,
     return [target for items in stale for _, target, _, _, _ in items]
 
 
-def with_colab_cell(script: str, notebook: str, repository: str, lang: str = "en"):
-    """Inserts the Colab install cell after the introduction, in script and notebook."""
+def with_install_cell(script: str, notebook: str, lang: str, site_url: str | None):
+    """Inserts the install cell after the introduction, in script and notebook (after the
+    build executed them: where the build runs, lossbook is installed)."""
     import nbformat
 
-    cell = colab_cell(repository, lang)
+    cell = install_cell(lang, site_url)
     first, sep, rest = script.partition("\n# %%\n")
     script = first + "\n" + cell + "\n" + sep.lstrip("\n") + rest
     nb = nbformat.reads(notebook, as_version=4)
