@@ -64,3 +64,13 @@ def built_site() -> Path:
     log.seek(0)
     assert code == 0, f"mkdocs build --strict failed:\n{log.read()[-8000:]}"
     return _BUILD["site"]
+
+
+def nav_files(nav):
+    """The page files of a nav, groups flattened, in order."""
+    for entry in nav:
+        value = next(iter(entry.values()))
+        if isinstance(value, list):
+            yield from nav_files(value)
+        else:
+            yield value

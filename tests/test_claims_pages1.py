@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import nav_files
 from lossbook._site.notebooks import lesson_pages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,15 +35,6 @@ def nav_order() -> list[str]:
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
     return list(nav_files(config["nav"]))
 
-
-def nav_files(nav):
-    """The page files of a nav, groups flattened, in order."""
-    for entry in nav:
-        value = next(iter(entry.values()))
-        if isinstance(value, list):
-            yield from nav_files(value)
-        else:
-            yield value
 
 
 @pytest.mark.parametrize("lang", LANGS)

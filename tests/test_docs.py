@@ -25,7 +25,7 @@ import pytest
 from mkdocs.config import load_config
 from pytest_codeblocks import extract_from_file
 
-from conftest import LANGS, ROOT
+from conftest import LANGS, ROOT, nav_files
 
 PAGES = sorted(p.relative_to(ROOT / "docs" / "zh") for p in (ROOT / "docs" / "zh").rglob("*.md"))
 ALL_PAGES = [ROOT / "docs" / lang / page for lang in LANGS for page in PAGES]
@@ -230,15 +230,6 @@ def test_the_nav_groups_the_book():
         "performance.md", "glossary.md",
     ]
 
-
-def nav_files(nav):
-    """The page files of a nav, groups flattened, in order."""
-    for entry in nav:
-        value = next(iter(entry.values()))
-        if isinstance(value, list):
-            yield from nav_files(value)
-        else:
-            yield value
 
 
 @pytest.mark.parametrize("page", PAGES, ids=str)

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import ROOT
 from lossbook import _requires
+from lossbook._versions import supported_span
 
 
 class TestCheck:
@@ -65,7 +66,7 @@ def test_the_oldest_supported_versions_are_the_ones_make_test_oldest_installs():
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_home_page_states_the_range_lossbook_checks(lang):
     home = (ROOT / "docs" / lang / "index.md").read_text(encoding="utf-8")
-    (a, b), (c, d) = _requires.TENSORFLOW
-    words = {"zh": f"TensorFlow {a}.{b} 到 {c}.{d - 1}", "en": f"TensorFlow {a}.{b} to {c}.{d - 1}"}
+    oldest, newest = supported_span()
+    words = {"zh": f"TensorFlow {oldest} 到 {newest}", "en": f"TensorFlow {oldest} to {newest}"}
     assert words[lang] in home
     assert "Keras {}.{}".format(*_requires.KERAS[0]) in home

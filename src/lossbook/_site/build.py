@@ -216,7 +216,7 @@ THIN_SPACE = "0.1667em"  # TeX's \, between an operator name and its operand
 OPERAND_TAGS = frozenset(("mi", "mn", "mtext", "mrow", "msub", "msup", "msubsup", "mfrac",
                           "msqrt", "mroot", "mover", "munder", "munderover"))
 OPENING = frozenset(("(", "[", "&#x00028;", "&#x0005B;", "&#x0007B;"))
-CLOSING = frozenset((")", "]", "&#x00029;", "&#x0005D;", "&#x0007D;"))
+CLOSING = frozenset((")", "]", "}", "|", "&#x00029;", "&#x0005D;", "&#x0007D;", "&#x0007C;"))
 SCRIPT_TAGS = frozenset(("msub", "msup", "msubsup"))
 
 
@@ -310,8 +310,7 @@ def inline_math_html(tex: str, after: str = "") -> str:
     return '<span class="arithmatex">' + "<wbr>".join(pieces) + "</span>"
 
 
-MINUS = {"&#x02212;", "-", "\u2212"}
-CLOSING = {"&#x00029;", ")", "]", "&#x0007C;", "|", "&#x0007D;", "}"}
+MINUS = frozenset(("&#x02212;", "-", "\u2212"))
 
 
 def prefix_minus(math) -> None:
@@ -445,11 +444,9 @@ RUN_BOX = {
 }
 
 
-def run_command(lang: str, site_url: str | None = None) -> str:
-    """The install command a lesson shows (with the placeholder unless the address is known)."""
-    site = site_url or SITE_PLACEHOLDER[lang]
-    site = site if site.endswith("/") else site + "/"
-    return f'pip install --extra-index-url {site}simple/ "lossbook[{RUN_EXTRAS}]"'
+def run_command(lang: str) -> str:
+    """The install command a lesson shows, with the placeholder the page's script replaces."""
+    return f'pip install --extra-index-url {SITE_PLACEHOLDER[lang]}simple/ "lossbook[{RUN_EXTRAS}]"'
 
 
 def run_box(stem: str, lang: str, root: str) -> str:
