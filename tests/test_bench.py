@@ -85,20 +85,16 @@ TOLERANCE = 3.0
 
 
 def test_speed_page_agrees_with_make_bench(built_site):
-    """The page's eager loop is the note's loop that make bench times: the same code, so
-    the same time within the tolerance. Its XLA loop is the bare loop; make bench times
-    fit_linear, the same loop plus its checks and set-up, so the page's speed-up can only
-    be larger, never smaller beyond the tolerance."""
+    """The page's XLA loop is the bare loop; make bench times fit_linear, the same loop plus
+    its checks and set-up, so the page's speed-up (a ratio of two times taken in one run)
+    can only be larger, never smaller beyond the tolerance. The page's absolute times are
+    not compared: they depend on what else the shared machine runs (ratios do not)."""
     values_file = OUT.parent / "build" / "run" / "speed_loops" / "values.json"  # the build's
     machine = RESULTS["machine"]
     if (machine["cpu"], machine["cores"]) != (bench.cpu_name(), os.cpu_count()):
         pytest.skip("bench/results.json was measured on another kind of machine")
     page = json.loads(values_file.read_text())
     row = next(r for r in RESULTS["training"] if r["case"] == "MSE, 15000 steps")
-    low, high = row.get("eager_range_s", [row["eager_s"]] * 2)
-    assert low / TOLERANCE <= page["t_eager"] <= high * TOLERANCE, (
-        f"the speed page's eager loop took {page['t_eager']:.2f} s; make bench: "
-        f"{low:.2f}-{high:.2f} s")
     low, _ = row.get("speedup_range", [row["speedup"]] * 2)
     assert page["speedup_xla"] >= low / TOLERANCE, (
         f"the speed page's XLA speed-up is {page['speedup_xla']:.0f}x; make bench's "
