@@ -21,6 +21,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
 _BUILD: dict = {}
+_READER: dict = {}  # the reader's path (readerpath.py), when test_reader.py is collected
 
 
 def _start_build() -> None:
@@ -43,9 +44,19 @@ def pytest_collection_modifyitems(session, config, items):
         return
     items[:] = [item for item in items if item not in needs_site] + needs_site
     _start_build()
+    if any(item.nodeid.startswith("tests/test_reader.py") for item in items):
+        import readerpath
+        from test_reader import LESSONS
+
+        # The reader's venv is made while the site builds; the lessons run from the
+        # moment the site is built, beside the other tests.
+        reader = _READER["reader"] = readerpath.Reader(readerpath.start_venv())
+        reader.begin_after(_BUILD["process"], _BUILD["site"], LESSONS)
 
 
 def pytest_unconfigure(config):
+    if _READER:
+        _READER.pop("reader").close()
     if _BUILD:
         if _BUILD["process"].poll() is None:
             _BUILD["process"].kill()
@@ -64,6 +75,20 @@ def built_site() -> Path:
     log.seek(0)
     assert code == 0, f"mkdocs build --strict failed:\n{log.read()[-8000:]}"
     return _BUILD["site"]
+
+
+@pytest.fixture(scope="session")
+def reader(built_site):
+    """The reader's path (readerpath.Reader), finished."""
+    found = _READER.get("reader")
+    if found is None:  # collected on its own, late: start it now
+        import readerpath
+        from test_reader import LESSONS
+
+        found = _READER["reader"] = readerpath.Reader(readerpath.start_venv())
+        found.begin(built_site, LESSONS)
+    found.wait()
+    return found
 
 
 def nav_files(nav):

@@ -203,6 +203,20 @@ def test_search_index_is_written_as_utf8(built_site, lang):
     assert json.loads(raw)["docs"]
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_index_holds_prose_not_code(built_site, lang):
+    """Code blocks, their outputs and the "Run this lesson" box are left out of the index
+    every page loads; the prose, with its inline code, is in it; the marks that told the
+    search plugin so are gone from the pages."""
+    site = built_site / "en" if lang == "en" else built_site
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "<pre>" not in text and "after step" not in text and "--extra-index-url" not in text
+    assert "<code>fit_linear</code>" in text.replace("\u200b", "")
+    page = (site / "mse" / "index.html").read_text(encoding="utf-8")
+    assert "data-search-exclude" not in page and 'class="lossbook-run"' in page
+
+
 def test_site_meta_override_tracks_material():
     """docs/overrides/main.html is Material's site_meta block minus the alternate links."""
     import material

@@ -520,3 +520,78 @@ class TestPrefixMinus:
 
         mathml = tex_to_mathml(tex, "block")
         assert "<mo>&#x02212;</mo>" in mathml
+
+
+class TestCutStylesheets:
+    """lossbook._site.css: the rules of a page's inline stylesheets that cannot apply go."""
+
+    PAGE = ('<html><body><div class="jupyter-wrapper"><div class="jp-Cell a">'
+            '<pre id="x">code</pre></div></div>{styles}</body></html>')
+
+    def cut(self, css):
+        from lossbook._site.css import purge_page
+
+        page = self.PAGE.format(styles=f"<style>{css}</style>")
+        return purge_page(page).split("<style>")[1].split("</style>")[0]
+
+    def test_a_rule_for_classes_not_on_the_page_goes(self):
+        out = self.cut(".jp-Dialog{color:red}.jupyter-wrapper .jp-Cell{color:blue}")
+        assert out == ".jupyter-wrapper .jp-Cell{color:blue}"
+
+    def test_a_selector_list_keeps_the_selectors_that_can_match(self):
+        out = self.cut(".jp-Menu,.a,pre#x,pre#y,table.b{margin:0}")
+        assert out == ".a,pre#x{margin:0}"
+
+    def test_what_sits_in_not_and_attributes_requires_nothing(self):
+        out = self.cut(".a:not(.jp-mod-hidden){top:0}[data-md-color-scheme=slate] .a{top:1px}"
+                       ".a:hover::after{top:2px}")
+        assert out == (".a:not(.jp-mod-hidden){top:0}[data-md-color-scheme=slate] .a{top:1px}"
+                       ".a:hover::after{top:2px}")
+
+    def test_media_blocks_are_cut_inside_and_dropped_when_empty(self):
+        out = self.cut("@media (max-width:760px){.jp-Toolbar{top:0}.a{top:1px}}"
+                       "@media print{.jp-Toolbar{top:0}}")
+        assert out == "@media (max-width:760px){.a{top:1px}}"
+
+    def test_custom_properties_stay_only_when_used_through_a_chain(self):
+        out = self.cut(".jupyter-wrapper{--used:var(--base);--base:1px;--unused:2px}"
+                       ".a{margin:var(--used)}")
+        assert out == ".jupyter-wrapper{--used:var(--base);--base:1px}.a{margin:var(--used)}"
+
+    def test_a_python_list_written_as_a_stylesheet_goes(self):
+        from lossbook._site.css import purge_page
+
+        page = self.PAGE.format(styles="<style>\n['pre { line-height: 125%; }']\n</style>")
+        assert "<style" not in purge_page(page)
+
+
+class TestSlimNotebookPage:
+    CELL = ('<div class="jupyter-wrapper"><clipboard-copy for="cell-1"><div>'
+            '<svg aria-hidden="true" class="clipboard-copy-icon" height="20" width="20">'
+            '<path d="M0 0"></path></svg></div></clipboard-copy>'
+            '<div class="highlight-ipynb hl-python"><pre><span></span><span class="n">x</span>'
+            ' <span class="o">=</span> 1\n</pre></div>\n'
+            '<div class="clipboard-copy-txt" id="cell-1">x = 1</div></div>')
+
+    def test_the_copy_button_copies_the_highlighted_code_drawn_with_one_icon(self):
+        out = build.slim_notebook_page(self.CELL + self.CELL.replace("cell-1", "cell-2"))
+        assert "clipboard-copy-txt" not in out
+        assert '<pre id="cell-1">' in out and '<pre id="cell-2">' in out
+        assert out.count('<path d="M0 0">') == 1 and out.count(f'href="#{build.COPY_ICON_ID}"') == 2
+
+    def test_externalized_images_load_lazily_from_files_named_by_content(self, tmp_path):
+        import base64
+
+        data = bytes(range(256)) * 20
+        page = (f'<img alt="" src="data:image/png;base64,{base64.b64encode(data).decode()}">'
+                f'<img src="data:image/png;base64,{base64.b64encode(b"tiny").decode()}">')
+        out = build.externalize_images(page, tmp_path)
+        (saved,) = tmp_path.iterdir()
+        assert saved.read_bytes() == data
+        assert f'src="{saved.name}" loading="lazy"' in out and "base64,dGlueQ==" in out
+
+    def test_code_and_outputs_are_marked_out_of_search(self):
+        page = ('<div class="language-python highlight"><pre>x</pre></div>'
+                '<div class="lossbook-run" data-root="../">box</div><p>prose</p>')
+        out = build.keep_code_out_of_search(page)
+        assert out.count('data-search-exclude="true"') == 2 and "<p>prose</p>" in out

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from mkdocs.structure.files import File  # noqa: E402
 
-from lossbook._site import build, comments, notebooks, wheel  # noqa: E402
+from lossbook._site import build, comments, css, notebooks, wheel  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.lossbook")
 RUN_DIR = ROOT / "build" / "run"
@@ -102,12 +102,17 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    return build.math_to_mathml(html)
+    return build.keep_code_out_of_search(build.math_to_mathml(html))
 
 
 def on_post_page(output, page, config):
     if page.file.src_uri.startswith("notebooks/"):
-        return build.notebook_page_offline(output)
+        # Offline, then light: JupyterLab's stylesheets cut to what the page uses, and
+        # the figures as files that load when seen (the first-load budget of a lesson).
+        output = build.slim_notebook_page(build.notebook_page_offline(output))
+        output = css.purge_page(output)
+        return build.externalize_images(
+            output, Path(config.site_dir) / Path(page.file.dest_uri).parent)
     return output
 
 

@@ -505,6 +505,81 @@ def notebook_page_offline(page_html: str) -> str:
     return NB_MARKDOWN_RE.sub(typeset, page_html)
 
 
+SEARCH_SKIP_RE = re.compile(r'<div class="(?P<cls>[^"]*\b(?:highlight|lossbook-run)\b[^"]*)"')
+
+
+def keep_code_out_of_search(page_html: str) -> str:
+    """Marks code blocks, their outputs and the "Run this lesson" box to be left out of
+    the search index (Material's ``data-search-exclude``, removed from the page once read).
+
+    Every page loads the whole index on its first visit; code and printed numbers were a
+    third of it, and a reader looks lessons up by what they teach. Inline code in the
+    prose (``fit_linear``, ``from_logits``) stays searchable.
+    """
+    return SEARCH_SKIP_RE.sub(lambda m: f'<div class="{m["cls"]}" data-search-exclude="true"',
+                              page_html)
+
+
+COPY_TEXT_RE = re.compile(
+    r'(<div class="highlight-ipynb[^"]*"><pre)(>.*?</pre></div>\s*)'
+    r'<div class="clipboard-copy-txt" id="(?P<id>cell-\d+)">.*?</div>', re.S)
+COPY_ICON_RE = re.compile(r'<svg aria-hidden="true" class="clipboard-copy-icon"[^>]*>(.*?)</svg>',
+                          re.S)
+COPY_ICON_ID = "lossbook-copy-icon"
+
+
+def slim_notebook_page(page_html: str) -> str:
+    """Drops what mkdocs-jupyter repeats in every code cell of a notebook page.
+
+    - Each cell holds its code twice: highlighted, and as hidden plain text for the copy
+      button. The button copies the text of the element its ``for`` names, so it can name
+      the highlighted ``<pre>``: the same characters.
+    - Each copy button draws its own copy of one icon (two SVG paths): one ``<symbol>``,
+      used by every button, draws the same.
+    """
+    page_html = COPY_TEXT_RE.sub(lambda m: f'{m[1]} id="{m["id"]}"{m[2]}', page_html)
+    icon = COPY_ICON_RE.search(page_html)
+    if icon is None:
+        return page_html
+    symbol = (f'<svg aria-hidden="true" width="0" height="0" style="position:absolute">'
+              f'<symbol id="{COPY_ICON_ID}" viewBox="0 0 16 16">{icon[1].strip()}</symbol></svg>')
+    use = ('<svg aria-hidden="true" class="clipboard-copy-icon" height="20" viewBox="0 0 16 16" '
+           f'width="20"><use href="#{COPY_ICON_ID}"></use></svg>')
+    page_html = COPY_ICON_RE.sub(use, page_html)
+    return page_html.replace('<div class="jupyter-wrapper">', '<div class="jupyter-wrapper">'
+                             + symbol, 1)
+
+
+DATA_IMAGE_RE = re.compile(
+    r'<img(?P<before>[^>]*?) src="data:image/(?P<kind>png|jpeg|gif|svg\+xml);base64,'
+    r'(?P<data>[A-Za-z0-9+/=\s]+)"(?P<after>[^>]*)>')
+
+
+def externalize_images(page_html: str, out_dir: Path, min_bytes: int = 2048) -> str:
+    """Moves a notebook page's figures out of the HTML into files beside it, loaded lazily.
+
+    The notebook's outputs hold each figure as a base64 data URI (a third bigger than the
+    file), which every visit downloads with the page, whether or not the reader scrolls to
+    it. As files named by their content, they load as the lessons' figures do: when they
+    come into view, and from the cache on the next visit. Small images stay inline.
+    """
+    import base64
+
+    def move(match):
+        data = base64.b64decode("".join(match["data"].split()))
+        if len(data) < min_bytes:
+            return match[0]
+        suffix = {"svg+xml": "svg", "jpeg": "jpg"}.get(match["kind"], match["kind"])
+        name = f"output-{hashlib.sha256(data).hexdigest()[:12]}.{suffix}"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / name).write_bytes(data)
+        attributes = match["before"] + match["after"]
+        lazy = "" if "loading=" in attributes else ' loading="lazy"'
+        return f'<img{match["before"]} src="{name}"{lazy}{match["after"]}>'
+
+    return DATA_IMAGE_RE.sub(move, page_html)
+
+
 def snippet_expander(settings: dict):
     """A function that expands ``--8<--`` lines exactly as the build does, given the
     build's ``pymdownx.snippets`` settings (``config.mdx_configs``)."""
