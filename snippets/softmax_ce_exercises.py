@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 z = tf.constant([2.0, 1.0, 0.1])
-with np.printoptions(precision=8):  # every digit float32 has, whatever was set before
+with np.printoptions(precision=8):  # every float32 digit, whatever was set before
     print("softmax(z):       ", tf.nn.softmax(z).numpy())
     print("softmax(z + 100): ", tf.nn.softmax(z + 100).numpy())
     print("softmax(z - max): ", tf.nn.softmax(z - tf.reduce_max(z)).numpy())

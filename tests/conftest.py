@@ -52,6 +52,13 @@ def pytest_collection_modifyitems(session, config, items):
         # moment the site is built, beside the other tests.
         reader = _READER["reader"] = readerpath.Reader(readerpath.start_venv())
         reader.begin_after(_BUILD["process"], _BUILD["site"], LESSONS)
+    if any(item.nodeid.startswith("tests/test_browser.py") for item in items):
+        import test_browser
+
+        _after_build("visits", lambda: test_browser.visit_everything(_BUILD["site"]))
+    # The build is the longest chain (snippets, then pages, then the tests of the site):
+    # everything else in this process, and what it starts from now on, yields to it.
+    os.nice(5)
 
 
 def pytest_unconfigure(config):
@@ -63,6 +70,39 @@ def pytest_unconfigure(config):
             _BUILD["process"].wait()
         _BUILD["log"].close()
         shutil.rmtree(_BUILD["site"], ignore_errors=True)
+
+
+_AFTER_BUILD: dict = {}  # name -> {"done": Event, "result": ..., "error": ...}
+
+
+def _after_build(name, work) -> None:
+    """Runs ``work()`` in a thread of its own as soon as the build has succeeded, so the
+    tests of the built site that take long (the browser's visits) run beside the others."""
+    import threading
+
+    state = _AFTER_BUILD[name] = {"done": threading.Event(), "result": None, "error": None}
+
+    def run():
+        try:
+            if _BUILD["process"].wait() == 0:
+                state["result"] = work()
+        except BaseException as err:  # noqa: BLE001 - re-raised in the test that asks
+            state["error"] = err
+        finally:
+            state["done"].set()
+
+    threading.Thread(target=run, daemon=True).start()
+
+
+def after_build_result(name, work):
+    """What ``_after_build`` computed (or ``work()``, now, if nothing started it)."""
+    state = _AFTER_BUILD.get(name)
+    if state is None:
+        return work()
+    state["done"].wait()
+    if state["error"] is not None:
+        raise state["error"]
+    return state["result"]
 
 
 @pytest.fixture(scope="session")

@@ -77,7 +77,7 @@ def page_path(lang: str, page: Path) -> str:
 
 
 # Pages visited at once (each with its own server, so each first load is counted alone).
-JOBS = max(2, min(3, (os.cpu_count() or 1) + 1))
+JOBS = 2
 
 
 def font_files() -> list[str]:
@@ -153,7 +153,15 @@ class _Server:
 @pytest.fixture(scope="module")
 def visits(built_site):
     """Every page of both languages checked in the browser, JOBS at a time:
-    ``{(lang, page): None or what went wrong}`` and the bytes of each first visit."""
+    ``{(lang, page): None or what went wrong}`` and the bytes of each first visit.
+
+    Started by conftest as soon as the site is built, beside the other tests."""
+    from conftest import after_build_result
+
+    return after_build_result("visits", lambda: visit_everything(built_site))
+
+
+def visit_everything(built_site):
     executable = _browser_or_skip()
     OUT.mkdir(parents=True, exist_ok=True)
     servers = [_Server(built_site) for _ in range(JOBS)]
@@ -325,7 +333,9 @@ async def check_page(browser, server, lang, page, weights):
             )
             await p.keyboard.press("Escape")
 
-        # The language switcher goes to the same page in the other language.
+        # The language switcher goes to the same page in the other language (the
+        # navigation is followed until the new page's address is committed: that page
+        # is checked on its own visit).
         other = "en" if lang == "zh" else "zh"
         await p.eval_on_selector(f"a.md-select__link[hreflang={other}]", "e => e.click()")
         await p.wait_for_url(server.url + page_path(other, page))
@@ -334,10 +344,13 @@ async def check_page(browser, server, lang, page, weights):
         await visit.close()
 
     # The desktop visit waited for the network to settle; here the load event will do.
-    for viewport in PHONES:
-        phone = Visit(browser, server, viewport)
-        try:
-            p = await phone.open(url, wait_until="load", search=False)
+    # One load for the phones: the page opens at the first width and is narrowed to the
+    # next (the layout follows the window, as when a phone turns).
+    phone = Visit(browser, server, PHONES[0])
+    try:
+        p = await phone.open(url, wait_until="load", search=False)
+        for viewport in PHONES:
+            await p.set_viewport_size(viewport)
             await load_figures(p)
             await p.evaluate("window.scrollTo(0, 0)")
             await p.wait_for_timeout(500)  # the header's title swap back, animated
@@ -349,9 +362,9 @@ async def check_page(browser, server, lang, page, weights):
                 f"sticking out: {culprits}")
             wide = await p.evaluate(WIDE_INLINE_MATH_JS)
             assert not wide, f"inline formulas wider than the column at {width}px: {wide}"
-            assert phone.problems == [], phone.problems
-        finally:
-            await phone.close()
+        assert phone.problems == [], phone.problems
+    finally:
+        await phone.close()
 
 
 # How far the page scrolls sideways, and the outermost elements that stick out past the

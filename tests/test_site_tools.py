@@ -373,16 +373,6 @@ class TestNotebookCells:
         assert calls[0][0][4:] == ["--extra-index-url", "http://127.0.0.1:8000/simple/",
                                    "lossbook[cpu,figures]"]
 
-    def test_tensorflow_log_lines_are_recognised(self):
-        """Only stderr made entirely of TensorFlow's C++ log lines counts as noise."""
-        from lossbook._site.notebooks import is_tensorflow_log
-
-        log = {"output_type": "stream", "name": "stderr",
-               "text": "I0000 00:00:17.1 123 port.cc:153] oneDNN custom operations are on.\n"}
-        assert is_tensorflow_log(log)
-        assert not is_tensorflow_log(dict(log, text="UserWarning: something real\n"))
-        assert not is_tensorflow_log(dict(log, name="stdout"))
-
 
 class TestCompactSearchIndex:
     def test_same_content_fewer_bytes(self, tmp_path):
@@ -410,33 +400,43 @@ class TestBenchTables:
             )
 
 
-class TestFiguresInTheOtherLanguage:
-    def test_a_recorded_figure_is_drawn_again_in_each_language(self, tmp_path):
-        """What the notebook build runs in the kernel after a cell: each figure the cell
-        made with lossbook.plotting, drawn again per language from the same call."""
-        import matplotlib.pyplot as plt
+class TestReplayedNotebook:
+    """A lesson's notebook gets, under each cell, its snippet section's recorded run."""
 
-        from lossbook import plotting
-        from lossbook._site.notebooks import figures_after_cell
+    def test_each_cell_shows_what_its_section_printed_and_drew(self, tmp_path):
+        import base64
 
-        plotting._recording = []
-        try:
-            with plotting.language("zh"):
-                plotting.plot_neg_log({"y1": 0.6})
-            figures_after_cell(str(tmp_path), 7, ["en", "zh"])
-            assert plotting._recording == []
-        finally:
-            plotting._recording = None
-            plt.close("all")
-        en, zh = (tmp_path / "7-0.en.png").read_bytes(), (tmp_path / "7-0.zh.png").read_bytes()
-        assert en.startswith(b"\x89PNG") and zh.startswith(b"\x89PNG") and en != zh
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["7-0.en.png", "7-0.zh.png"]
+        from lossbook._site import notebooks
 
-    def test_nothing_is_recorded_outside_the_build(self):
-        from lossbook import plotting
+        runs = tmp_path / "run"
+        (runs / "s").mkdir(parents=True)
+        (runs / "s" / "a.txt").write_text("a printed\n")
+        (runs / "s" / "b.txt").write_text("")
+        (runs / "s" / "b.zh.png").write_bytes(b"\x89PNG zh")
+        (runs / "s" / "b.en.png").write_bytes(b"\x89PNG en")
+        page = ('# T\n\n```python\n--8<-- "s.py:a"\n```\n\ntext\n\n'
+                '```python\n--8<-- "s.py:b"\n```\n')
+        sources = []
+        cells = notebooks.page_cells(page, expand=lambda code: "x = 1", sources=sources)
+        assert sources == [("s", "a"), ("s", "b")]
+        nb = notebooks.replay(notebooks.percent_script(cells, "zh"), "zh", sources, runs)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert [c.execution_count for c in code] == [1, 2, 3]
+        assert code[0].outputs == [] and code[1].outputs[0]["text"] == "a printed\n"
+        assert len(code[2].outputs) == 1
+        assert base64.b64decode(code[2].outputs[0]["data"]["image/png"]) == b"\x89PNG zh"
 
-        assert plotting._recording is None
+    def test_a_block_that_is_not_one_section_is_refused(self, tmp_path):
+        from lossbook._site import notebooks
 
+        page = "# T\n\n```python\nx = 1\n```\n"
+        sources = []
+        cells = notebooks.page_cells(page, expand=lambda code: code, sources=sources)
+        with pytest.raises(ValueError, match="single --8<-- include"):
+            notebooks.replay(notebooks.percent_script(cells, "en"), "en", sources, tmp_path)
+
+
+class TestBenchTableRows:
     def test_every_table_row_has_its_header_cells(self):
         """A stray '|' in a cell would turn a table into a paragraph of pipes."""
         import re

@@ -46,7 +46,7 @@ def on_config(config):
     lang = _settings(config)["lang"]
     if repository:
         config.edit_uri = f"https://github.com/{repository}/edit/main/docs/{lang}/"
-    # The first build makes every language's notebooks at once, one process each.
+    # The first build makes every language's notebooks, from the runs above.
     docs_dirs = {lang: Path(config.docs_dir)}
     for config_file in _settings(config).get("also_build", []):
         from mkdocs.config import load_config
@@ -54,9 +54,8 @@ def on_config(config):
         other = load_config(str(ROOT / config_file))
         docs_dirs[_settings(other)["lang"]] = Path(other.docs_dir)
     notebooks.ensure_notebooks(
-        docs_dirs, ROOT / "build" / "notebooks", ROOT / "src" / "lossbook",
-        {lang: _expander(config, lang) for lang in docs_dirs}, RUN_DIR,
-        site_url=config.site_url, log=log.info,
+        docs_dirs, {lang: _expander(config, lang) for lang in docs_dirs}, RUN_DIR,
+        site_url=config.site_url,
     )
     return config
 

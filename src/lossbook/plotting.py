@@ -9,7 +9,6 @@ glyphs as paths, so they need no font where they are viewed.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 from importlib import resources
 
@@ -103,28 +102,10 @@ def language(lang: str):
         set_language(previous)
 
 
-# None, except while Lossbook's build executes a notebook: then a list that each plot
-# function appends its call to, so the build can draw the same figure in the other
-# language from the same data (lossbook/_site/notebooks.py).
-_recording: list | None = None
-
-
-def _recorded(plot):
-    @functools.wraps(plot)
-    def recorded(*args, **kwargs):
-        fig = plot(*args, **kwargs)
-        if _recording is not None:
-            _recording.append((plot, args, kwargs))
-        return fig
-
-    return recorded
-
-
 def _t(key: str) -> str:
     return _TEXT[key][get_language()]
 
 
-@_recorded
 def plot_training(history, *, reference=None, names=None):
     """Plots the weights and the loss of a ``fit_linear`` run against the step.
 
@@ -160,7 +141,6 @@ def plot_training(history, *, reference=None, names=None):
     return fig
 
 
-@_recorded
 def plot_predictions(y_true, predictions):
     """Plots each model's predictions against the actual values, with the line y = y_.
 
@@ -188,7 +168,6 @@ def plot_predictions(y_true, predictions):
     return fig
 
 
-@_recorded
 def plot_weight_paths(histories, *, exact=None, last=None):
     """Plots ``w1[0]`` and ``w1[1]`` against the step for several ``fit_linear`` runs.
 
@@ -221,7 +200,6 @@ def plot_weight_paths(histories, *, exact=None, last=None):
     return fig
 
 
-@_recorded
 def plot_neg_log(marks):
     """Plots ``-ln p`` for p in (0, 1] and marks the given predictions on it.
 
@@ -246,7 +224,6 @@ def plot_neg_log(marks):
     return fig
 
 
-@_recorded
 def plot_gradient_magnitudes(p, curves):
     """Plots gradient magnitudes against the probability given to the true class.
 

@@ -413,9 +413,9 @@ def version_stamp(markdown: str, out_dir: Path, lang: str, where: str = "page") 
 
 
 NOTEBOOK_LINKS = {
-    "zh": "[:material-notebook-outline: 运行后的笔记本](notebooks/{stem}.ipynb) · "
+    "zh": "[:material-notebook-outline: 含运行结果的笔记本](notebooks/{stem}.ipynb) · "
           "[下载 .ipynb](notebooks/download/{stem}.ipynb) · [下载 .py](notebooks/{stem}.py)",
-    "en": "[:material-notebook-outline: Executed notebook](notebooks/{stem}.ipynb) · "
+    "en": "[:material-notebook-outline: Notebook with outputs](notebooks/{stem}.ipynb) · "
           "[Download .ipynb](notebooks/download/{stem}.ipynb) · "
           "[Download .py](notebooks/{stem}.py)",
 }
@@ -460,7 +460,7 @@ def run_box(stem: str, lang: str, root: str) -> str:
             f'data-placeholder="{SITE_PLACEHOLDER[lang]}" markdown>\n\n{body}\n\n</div>\n')
 
 
-# The CI's site job pushes the executed notebooks to this branch for Colab to open.
+# The CI's site job pushes the notebooks to this branch for Colab to open.
 NOTEBOOK_BRANCH = "notebooks"
 
 

@@ -8,7 +8,8 @@ namespace, as the script itself (``__name__ == "__main__"``), and writes into
 
 - ``<section>.txt``: what the section printed, included under the code as its output;
 - ``<section>.<lang>.svg`` (``<section>-<i>.<lang>.svg`` for several): each figure the
-  section left open, drawn once per language by running the section again;
+  section left open, drawn once per language by running the section again, and the same
+  as ``.png`` for the notebooks;
 - ``values.json``: the snippet's scalar results, for numbers quoted in the prose;
 - ``meta.json``: the versions it ran with, the day, and how long it took.
 
@@ -140,7 +141,9 @@ def run_snippet(path: Path, out_dir: Path, languages=("zh", "en")) -> dict:
                 stem = section if len(figures) == 1 else f"{section}-{i + 1}"
                 name = f"{stem}.{lang}.svg"
                 fig.savefig(target / name, format="svg", metadata={"Date": None})
-                written.append(name)
+                # The notebooks' copy, drawn as Jupyter's inline backend draws it.
+                fig.savefig(target / f"{stem}.{lang}.png", format="png", bbox_inches="tight")
+                written += [name, f"{stem}.{lang}.png"]
         plt.close("all")
     values = {}
     for key, value in namespace.items():
