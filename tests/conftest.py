@@ -51,7 +51,7 @@ def pytest_collection_modifyitems(session, config, items):
         # The reader's venv is made while the site builds; the lessons run from the
         # moment the site is built, beside the other tests.
         reader = _READER["reader"] = readerpath.Reader(readerpath.start_venv())
-        reader.begin_after(_BUILD["process"], _BUILD["site"], LESSONS)
+        _after_build("reader", lambda: reader.begin(_BUILD["site"], LESSONS))
     if any(item.nodeid.startswith("tests/test_browser.py") for item in items):
         import test_browser
 

@@ -194,16 +194,6 @@ class Reader:
         self.begun = False
         self.server = None
 
-    def begin_after(self, build: subprocess.Popen, site: Path, lessons: list[str]) -> None:
-        """Begins as soon as ``build`` (the site's build) has succeeded."""
-        import threading
-
-        def wait():
-            if build.wait() == 0:
-                self.begin(site, lessons)
-
-        threading.Thread(target=wait, daemon=True).start()
-
     def begin(self, site: Path, lessons: list[str], langs=("zh", "en")) -> None:
         import functools
         import threading

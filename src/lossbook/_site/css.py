@@ -31,7 +31,6 @@ CLASS_RE = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 ID_RE = re.compile(r"#(-?[_a-zA-Z][\w-]*)")
 # An element name: at the start of a compound selector.
 TAG_RE = re.compile(r"(?:^|[\s>+~])([a-zA-Z][\w-]*)")
-NEUTRAL_FUNCTIONS = ("not", "is", "where", "has", "matches", "-webkit-any", "-moz-any")
 
 
 class _Used(html.parser.HTMLParser):
@@ -54,37 +53,36 @@ class _Used(html.parser.HTMLParser):
     handle_startendtag = handle_starttag
 
 
+def _past_group(selector: str, i: int) -> int:
+    """The index just past the bracketed group that opens at ``selector[i]``."""
+    opening = selector[i]
+    closing = {"[": "]", "(": ")"}[opening]
+    depth = 0
+    while i < len(selector):
+        depth += selector[i] == opening
+        depth -= selector[i] == closing
+        i += 1
+        if depth == 0:
+            break
+    return i
+
+
 def _strip_neutral(selector: str) -> str:
-    """The selector without attribute brackets, the arguments of ``:not()`` and the
-    like, pseudo-classes and pseudo-elements: what is left must all be in the page."""
+    """The selector without attribute brackets, pseudo-classes and pseudo-elements with
+    their arguments (``:not(.x)``, ``:nth-child(2n)``): what is left must all be in the
+    page."""
     out, i = [], 0
     while i < len(selector):
-        char = selector[i]
-        if char == "[":  # an attribute: requires no class or element
-            depth = 0
-            while i < len(selector):
-                depth += selector[i] == "["
-                depth -= selector[i] == "]"
-                i += 1
-                if depth == 0:
-                    break
-            continue
-        if char == ":":
-            match = re.match(r"::?([\w-]+)", selector[i:])
-            name = match[1].lower() if match else ""
+        if selector[i] == "[":  # an attribute: requires no class or element
+            i = _past_group(selector, i)
+        elif selector[i] == ":":
+            match = re.match(r"::?[\w-]+", selector[i:])
             i += match.end() if match else 1
             if i < len(selector) and selector[i] == "(":
-                depth = 0
-                while i < len(selector):
-                    depth += selector[i] == "("
-                    depth -= selector[i] == ")"
-                    i += 1
-                    if depth == 0:
-                        break
-            del name  # every pseudo-class argument is neutral (nth-child(2n) too)
-            continue
-        out.append(char)
-        i += 1
+                i = _past_group(selector, i)
+        else:
+            out.append(selector[i])
+            i += 1
     return "".join(out)
 
 
