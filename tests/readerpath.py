@@ -16,7 +16,6 @@ with nothing of the repository in reach.
 from __future__ import annotations
 
 import html
-import http.server
 import os
 import re
 import shlex
@@ -195,16 +194,15 @@ class Reader:
         self.server = None
 
     def begin(self, site: Path, lessons: list[str], langs=("zh", "en")) -> None:
-        import functools
         import threading
 
         if self.begun:
             return
         self.begun, self.site = True, site
-        handler = functools.partial(_QuietHandler, directory=str(site))
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        from test_browser import _Server  # the site as a plain static server serves it
+
+        self.server = _Server(site)
+        self.url = self.server.url
         threading.Thread(target=self._work, args=(lessons, langs), daemon=True).start()
 
     def _work(self, lessons, langs):
@@ -251,8 +249,7 @@ class Reader:
 
     def close(self):
         if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
+            self.server.close()
         stop(self.venv_state)
 
 
@@ -267,8 +264,3 @@ def expected_seconds(lesson: str) -> float:
         if meta.exists():
             total += json.loads(meta.read_text())["seconds"]
     return total
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass

@@ -190,8 +190,8 @@ def lesson_pages(docs_dir: Path) -> list[Path]:
 
 def lesson_script(page: Path, lang: str, expand, values_dir: Path,
                   sources: list | None = None) -> str:
-    """The percent script a lesson page becomes (without the Colab cell, which does
-    nothing outside Colab, so one executed notebook serves builds with and without it)."""
+    """The percent script a lesson page becomes, before the install cell
+    (``with_install_cell``), which depends on the site's address."""
     from lossbook._site.build import substitute_values
 
     text = substitute_values(page.read_text(encoding="utf-8"), values_dir,
@@ -230,8 +230,7 @@ def ensure_notebooks(docs_dirs: dict, expand, runs_dir: Path,
 
 
 def with_install_cell(script: str, notebook: str, lang: str, site_url: str | None):
-    """Inserts the install cell after the introduction, in script and notebook (after the
-    build executed them: where the build runs, lossbook is installed)."""
+    """Inserts the install cell after the introduction, in script and notebook."""
     import nbformat
 
     cell = install_cell(lang, site_url)
