@@ -34,7 +34,8 @@ test: $(VENV)/.test-installed  ## run the whole suite
 # The oldest TensorFlow and Keras lossbook supports (constraints-oldest.txt), in a venv of
 # their own: the unit tests of the package and every snippet, not the site.
 OLDEST := .venv-oldest
-UNIT_TESTS := tests/test_losses.py tests/test_crossentropy.py tests/test_keras_compat.py \
+UNIT_TESTS := tests/test_losses.py tests/test_robust_losses.py tests/test_crossentropy.py \
+	tests/test_keras_compat.py \
 	tests/test_data.py tests/test_train.py tests/test_plotting.py tests/test_requires.py
 
 $(OLDEST)/.installed: pyproject.toml constraints-oldest.txt

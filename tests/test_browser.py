@@ -44,8 +44,10 @@ PAGE_BUDGET = 600 * 1024
 # The Performance report is left out of the index (its front matter): no query for it.
 SEARCHES = {
     "zh": {"mse.md": "均方误差", "custom_loss.md": "分位数", "cross_entropy.md": "交叉熵",
+           "robust_regression.md": "离群点",
            "softmax_cross_entropy.md": "softmax", "index.md": "损失函数", "speed.md": "编译"},
     "en": {"mse.md": "squared", "custom_loss.md": "quantile", "cross_entropy.md": "entropy",
+           "robust_regression.md": "outlier",
            "softmax_cross_entropy.md": "softmax", "index.md": "loss", "speed.md": "XLA"},
 }
 # The font set the browser renders with: the files tests/fonts.conf accepts, from these

@@ -70,3 +70,44 @@ class TestSeedWeights:
         first = seed_weights()
         tf.random.normal([2, 1], stddev=1, seed=1)
         np.testing.assert_array_equal(seed_weights(), first)
+
+
+class TestYogurtSalesWithTypos:
+    def test_only_the_bad_days_differ_by_the_factor(self):
+        """x and 29 days are yogurt_sales()' exactly; the 3 bad days are x5, by the seed."""
+        from lossbook.data import yogurt_sales_with_typos
+
+        x, y_, bad = yogurt_sales_with_typos()
+        x_clean, y_clean = yogurt_sales()
+        np.testing.assert_array_equal(x, x_clean)
+        expected = np.sort(np.random.default_rng(4).choice(32, size=3, replace=False))
+        np.testing.assert_array_equal(bad, expected)
+        good = np.setdiff1d(np.arange(32), bad)
+        np.testing.assert_array_equal(y_[good], y_clean[good])
+        np.testing.assert_allclose(y_[bad], 5 * y_clean[bad], rtol=1e-7)
+        assert x.dtype == y_.dtype == np.float32 and bad.dtype == np.int64
+        # yogurt_sales' own arrays are not changed by it
+        np.testing.assert_array_equal(yogurt_sales()[1], y_clean)
+
+    @pytest.mark.parametrize("days,factor,seed", [(0, 5.0, 4), (32, 2, 1), (8, 0.5, 9)])
+    def test_other_settings(self, days, factor, seed):
+        from lossbook.data import yogurt_sales_with_typos
+
+        _, y_, bad = yogurt_sales_with_typos(days=days, factor=factor, seed=seed)
+        assert len(bad) == len(set(bad.tolist())) == days
+        np.testing.assert_allclose(y_[bad], factor * yogurt_sales()[1][bad], rtol=1e-6)
+
+    @pytest.mark.parametrize("kwargs,message", [
+        ({"days": -1}, "days must be an integer from 0 to 32"),
+        ({"days": 33}, "days must be an integer from 0 to 32"),
+        ({"days": 2.5}, "days must be an integer"),
+        ({"days": True}, "days must be an integer"),
+        ({"factor": 0}, "factor must be a finite number > 0"),
+        ({"factor": np.inf}, "factor must be a finite number > 0"),
+        ({"factor": "5"}, "factor must be a finite number > 0"),
+    ])
+    def test_bad_settings_are_named(self, kwargs, message):
+        from lossbook.data import yogurt_sales_with_typos
+
+        with pytest.raises(ValueError, match=message):
+            yogurt_sales_with_typos(**kwargs)

@@ -240,6 +240,18 @@ VALUE_CASES = {
         lambda: lb.MeanSquaredError(),
         GOOD, GOOD, LOGITS, np.array([1.0, 1.0, np.inf], np.float32),
         "MeanSquaredError: sample_weight contains NaN or inf"),
+    "negative sample weight, Huber": (
+        lambda: lb.Huber(delta=0.5),
+        GOOD, GOOD, LOGITS, np.array([1.0, -1.0, 1.0], np.float32),
+        "Huber: sample_weight must be >= 0, got a minimum of -1"),
+    "NaN sample weight, MeanAbsoluteError": (
+        lambda: lb.MeanAbsoluteError(),
+        GOOD, GOOD, LOGITS, np.array([np.nan, 1.0, 1.0], np.float32),
+        "MeanAbsoluteError: sample_weight contains NaN or inf"),
+    "inf sample weight, LogCosh": (
+        lambda: lb.LogCosh(),
+        GOOD, GOOD, LOGITS, np.array([1.0, np.inf, 1.0], np.float32),
+        "LogCosh: sample_weight contains NaN or inf"),
     "negative sample weight, AsymmetricLoss": (
         lambda: lb.AsymmetricLoss(profit=2, cost=1),
         GOOD, GOOD, LOGITS, np.array([-2.0, 1.0, 1.0], np.float32),
@@ -261,6 +273,18 @@ STATIC_CASES = {
     "shape mismatch, class": (
         lambda: lb.CategoricalCrossentropy()(GOOD[:, :2], LOGITS),
         ValueError, r"y_true has shape (3, 2) and y_pred has shape (3, 3)"),
+    "shape mismatch, huber": (
+        lambda: lb.huber(tf.zeros((4, 1)), tf.zeros((1, 4))),
+        ValueError, "huber: y_true has shape (4, 1) and y_pred has shape (1, 4)"),
+    "shape mismatch, LogCosh": (
+        lambda: lb.LogCosh()(tf.zeros((32,)), tf.zeros((32, 2))),
+        ValueError, "LogCosh: y_true has shape (32,) and y_pred has shape (32, 2)"),
+    "complex y_pred, MeanAbsoluteError": (
+        lambda: lb.MeanAbsoluteError()(GOOD, tf.complex(LOGITS, LOGITS)),
+        TypeError, "MeanAbsoluteError: y_pred must hold real numbers"),
+    "bad delta, huber": (
+        lambda: lb.huber(GOOD, LOGITS, delta=tf.constant(-1.0)),
+        ValueError, "huber: delta must be a finite number > 0, got -1.0"),
     "from_logits='no'": (
         lambda: lb.categorical_crossentropy(GOOD, LOGITS, from_logits="no"),
         TypeError, "categorical_crossentropy: from_logits must be True or False, got 'no'"),
@@ -343,7 +367,9 @@ class TestChecksInEveryMode:
         lambda: lb.CategoricalCrossentropy(from_logits=True),
         lambda: lb.SparseCategoricalCrossentropy(from_logits=True),
         lambda: lb.MeanSquaredError(),
-    ], ids=["categorical", "sparse", "mse"])
+        lambda: lb.Huber(delta=0.3),
+        lambda: lb.LogCosh(),
+    ], ids=["categorical", "sparse", "mse", "huber", "log_cosh"])
     def test_checked_losses_compile_with_xla(self, make_loss):
         """model.compile(jit_compile=True) with sample weights: the checks do not break XLA."""
         labels = IDS if "Sparse" in type(make_loss()).__name__ else ONE_HOT
@@ -366,6 +392,10 @@ FUNCTIONS = {
     "sparse_categorical_crossentropy": (lb.sparse_categorical_crossentropy,
                                         keras.losses.sparse_categorical_crossentropy, IDS),
     "mean_squared_error": (lb.mean_squared_error, keras.losses.mean_squared_error, ONE_HOT),
+    "mean_absolute_error": (lb.mean_absolute_error, keras.losses.mean_absolute_error,
+                            ONE_HOT),
+    "huber": (lb.huber, keras.losses.huber, ONE_HOT),
+    "log_cosh": (lb.log_cosh, keras.losses.log_cosh, ONE_HOT),
 }
 
 
@@ -410,8 +440,9 @@ class TestSaving:
                                           name="sparse_ignore"), IDS),
         (lb.MeanSquaredError(reduction="sum", name="summed"), ONE_HOT),
         (lb.AsymmetricLoss(profit=3, cost=0.5, reduction="sum", name="shop"), ONE_HOT),
+        (lb.Huber(delta=0.05, reduction="mean_with_sample_weight", name="h"), ONE_HOT),
     ], ids=["CategoricalCrossentropy", "SparseCategoricalCrossentropy", "MeanSquaredError",
-            "AsymmetricLoss"])
+            "AsymmetricLoss", "Huber"])
     def test_each_class_reloads_with_its_config(self, tmp_path, loss, labels):
         """Non-default settings survive .keras saving; the loss value is unchanged."""
         model = _softmax_model(None if getattr(loss, "from_logits", False) else "softmax")

@@ -45,3 +45,32 @@ class TestPlotTraining:
         """Only zh and en are offered."""
         with pytest.raises(ValueError, match="fr"):
             plotting.set_language("fr")
+
+
+class TestRobustFigures:
+    @pytest.mark.parametrize("lang,title,name", [("zh", "记错了三天", "均方误差"),
+                                                 ("en", "three days recorded wrong", "MSE")])
+    def test_fits_figures_follow_the_language(self, lang, title, name):
+        x = np.random.default_rng(0).uniform(size=(32, 2))
+        with plotting.language(lang):
+            data = plotting.plot_typos(x, x.sum(axis=1), [1, 5])
+            fits = plotting.plot_robust_fits({"MSE": [[1.5], [0.8]]})
+        try:
+            assert data.axes[0].get_title() == title
+            assert len(data.axes[0].collections[1].get_offsets()) == 2  # the bad days
+            labels = [t.get_text() for t in fits.axes[0].get_legend().get_texts()]
+            assert labels == ["w = [1, 1]", name]
+        finally:
+            plt.close(data)
+            plt.close(fits)
+
+    @pytest.mark.parametrize("lang,name", [("zh", "平均绝对误差"), ("en", "MAE")])
+    def test_loss_map_names_the_losses_in_the_language(self, lang, name):
+        u = np.linspace(-1, 1, 5)
+        with plotting.language(lang):
+            fig = plotting.plot_loss_map(u, {"MAE": np.abs(u)}, {"MAE": np.sign(u)})
+        try:
+            assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [name]
+            assert len(fig.axes[1].get_lines()) == 2  # the pull, and the zero line
+        finally:
+            plt.close(fig)

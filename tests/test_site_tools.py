@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 import pytest
 
+from conftest import ROOT
 from lossbook._site import build, runner
 
 SNIPPET = textwrap.dedent('''\
@@ -387,6 +389,33 @@ class TestCompactSearchIndex:
         assert path.stat().st_size < before
         assert "均方" in path.read_text(encoding="utf-8")
 
+    def test_drops_only_zero_width_spaces_that_separate_nothing(self, tmp_path):
+        """Beside a separator character the U+200B goes; the words search finds (the
+        text split by the site's separator) are the same; elsewhere it stays."""
+        import yaml
+
+        class Loader(yaml.SafeLoader):
+            pass
+
+        Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+        config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+        separator = next(p["search"] for p in config["plugins"]
+                         if isinstance(p, dict) and "search" in p)["separator"]
+        text = "\u200b均方\u200b误差\u200b，\u200b它\u200b （\u200bMSE\u200b）\u200b。"
+        data = {"config": {}, "docs": [{"location": "", "title": "损失\u200b函数",
+                                        "text": text}]}
+        path = tmp_path / "search_index.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        build.compact_search_index(path)
+        doc = json.loads(path.read_text(encoding="utf-8"))["docs"][0]
+        assert doc["text"] == "\u200b均方\u200b误差，它 （MSE）。"
+        assert doc["title"] == "损失\u200b函数"
+
+        def words(value):
+            return [w for w in re.split(separator, value) if w]
+
+        assert words(doc["text"]) == words(text) == ["均方", "误差", "它", "MSE"]
+
 
 class TestBenchTables:
     def test_committed_tables_are_generated_from_the_committed_results(self):
@@ -595,3 +624,41 @@ class TestSlimNotebookPage:
                 '<div class="lossbook-run" data-root="../">box</div><p>prose</p>')
         out = build.keep_code_out_of_search(page)
         assert out.count('data-search-exclude="true"') == 2 and "<p>prose</p>" in out
+
+
+class TestSlimCodeBlocks:
+    def test_unwraps_name_and_whitespace_spans_in_code_blocks_only(self):
+        page = ('<p><span class="n">prose</span></p>'
+                '<div class="language-python highlight" data-search-exclude><pre><code>'
+                '<span class="kn">import</span><span class="w"> </span>'
+                '<span class="n">np</span><span class="p">.</span></code></pre></div>')
+        slim = build.slim_code_blocks(page)
+        assert slim == ('<p><span class="n">prose</span></p>'
+                        '<div class="language-python highlight" data-search-exclude><pre><code>'
+                        '<span class="kn">import</span> np<span class="p">.</span>'
+                        '</code></pre></div>')
+        assert re.sub("<[^>]+>", "", slim) == re.sub("<[^>]+>", "", page)  # same text
+
+
+class TestSlimSvg:
+    def test_cuts_decimals_and_indentation_and_keeps_the_drawing(self):
+        """Numbers keep two decimals, lines lose their indentation; the same elements
+        with the same attributes otherwise (Matplotlib's own output)."""
+        import io
+        import xml.etree.ElementTree as ET
+
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots()
+        ax.plot([0.123456, 1.987654], [3.14159265, 2.7182818])
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+        plt.close(fig)
+        svg = buffer.getvalue()
+        slim = runner.slim_svg(svg)
+        assert len(slim) < 0.95 * len(svg)
+        assert not re.search(r"\d\.\d{3}", slim) and "\n " not in slim
+        before, after = ET.fromstring(svg.encode()), ET.fromstring(slim.encode())
+        assert [e.tag for e in before.iter()] == [e.tag for e in after.iter()]
+        for a, b in zip(before.iter(), after.iter(), strict=True):
+            assert a.attrib.keys() == b.attrib.keys()

@@ -353,3 +353,67 @@ class TestCountResiduals:
 
         with pytest.raises(ValueError, match="w k values"):
             count_residuals(np.ones((5, 2)), np.ones(5), np.ones(3))
+
+
+class TestNewtonFit:
+    """newton_fit finds the exact minimiser of smooth convex losses, and says when not."""
+
+    @staticmethod
+    def _data():
+        from lossbook.data import yogurt_sales_with_typos
+
+        x, y, _ = yogurt_sales_with_typos()
+        return x.astype(np.float64), y.astype(np.float64)
+
+    def test_mse_gives_least_squares(self):
+        from lossbook.losses import mean_squared_error
+        from lossbook.train import newton_fit
+
+        x, y = self._data()
+        w = newton_fit(x, y, mean_squared_error, init=[5.0, -3.0])
+        np.testing.assert_allclose(w, np.linalg.lstsq(x, y, rcond=None)[0], atol=1e-10)
+        assert w.shape == (2, 1) and w.dtype == np.float64
+
+    @pytest.mark.parametrize("delta", [0.01, 0.3, 2.0])
+    def test_huber_solves_its_estimating_equation(self, delta):
+        """At the answer, sum(clip(r, -delta, delta) * x) = 0: the gradient, from NumPy."""
+        from lossbook.losses import huber
+        from lossbook.train import newton_fit
+
+        x, y = self._data()
+        w = newton_fit(x, y, lambda t, p: huber(t, p, delta=delta))
+        r = (y - x @ w).ravel()
+        np.testing.assert_allclose(np.clip(r, -delta, delta) @ x / len(r), 0, atol=1e-10)
+
+    def test_log_cosh_beats_every_nearby_point(self):
+        from lossbook.losses import log_cosh
+        from lossbook.train import newton_fit
+
+        x, y = self._data()
+        w = newton_fit(x, y, log_cosh)
+
+        def loss(v):
+            return np.mean(np.log(np.cosh(y - x @ v)))
+
+        rng = np.random.default_rng(0)
+        best = loss(w)
+        assert all(best <= loss(w + d) for d in rng.normal(scale=1e-3, size=(500, 2, 1)))
+
+    @pytest.mark.parametrize("kwargs,error,message", [
+        ({"x": np.zeros((3, 2)), "y_true": np.zeros(4)}, ValueError, "x must have shape"),
+        ({"x": np.array([[np.nan, 1.0]] * 3)}, ValueError, "x holds NaN or inf"),
+        ({"y_true": np.array([1.0, np.inf, 2.0])}, ValueError, "y_true holds NaN or inf"),
+        ({"tol": -1.0}, ValueError, "tol must be"),
+        ({"max_steps": 0}, ValueError, "max_steps must be an integer > 0"),
+        ({"init": [1.0, 2.0, 3.0]}, ValueError, "init must be 2 finite values"),
+        ({"loss_fn": lambda t, p: tf.math.log(p - 100.0)}, ValueError, "the loss is nan"),
+        ({"max_steps": 1, "tol": 0.0}, RuntimeError, "not converged in 1 steps"),
+    ])
+    def test_bad_input_is_named(self, kwargs, error, message):
+        from lossbook.losses import log_cosh
+        from lossbook.train import newton_fit
+
+        args = {"x": np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]),
+                "y_true": np.array([1.0, 2.0, 4.0]), "loss_fn": log_cosh, **kwargs}
+        with pytest.raises(error, match=message):
+            newton_fit(args.pop("x"), args.pop("y_true"), args.pop("loss_fn"), **args)

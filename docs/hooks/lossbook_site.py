@@ -101,7 +101,7 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    return build.keep_code_out_of_search(build.math_to_mathml(html))
+    return build.slim_code_blocks(build.keep_code_out_of_search(build.math_to_mathml(html)))
 
 
 def on_post_page(output, page, config):

@@ -62,7 +62,7 @@ def in_xla_context() -> bool:
     return bool(GraphOrParentsInXlaContext(graph))
 
 
-def check_values(ok, describe) -> None:
+def check_values(ok, describe):
     """Checks at run time that the scalar boolean ``ok`` holds; ``describe()`` says why not.
 
     ``describe`` returns the message: a ``str``, or a string tensor (``tf.strings.format``)
@@ -74,6 +74,9 @@ def check_values(ok, describe) -> None:
       when the step runs. The message is only computed if the check fails (``tf.cond``),
       so a passing check costs the reductions that compute ``ok``;
     * under XLA nothing is added: XLA drops asserts and cannot compile string ops.
+
+    Returns the check's boolean tensor in a graph (for ``tf.control_dependencies``, where
+    a computation must not run before it), otherwise ``None``.
     """
     if tf.executing_eagerly():
         if not bool(ok):
@@ -89,7 +92,7 @@ def check_values(ok, describe) -> None:
         with tf.control_dependencies([tf.debugging.Assert(False, [describe()])]):
             return tf.constant(False)
 
-    tf.cond(ok, lambda: tf.constant(True), fail)
+    return tf.cond(ok, lambda: tf.constant(True), fail)
 
 
 def known_scalar(value, *, name: str, where: str):
@@ -181,7 +184,14 @@ def align_last_axis(y_true: tf.Tensor, y_pred: tf.Tensor, *, where: str):
     ``(n, 1)`` to ``(n, n)`` without a word.
     """
     true_rank, pred_rank = y_true.shape.rank, y_pred.shape.rank
-    if true_rank is not None and pred_rank is not None and true_rank != pred_rank:
+    if true_rank is None or pred_rank is None:
+        raise ValueError(
+            f"{where}: the rank of y_true (shape {shape_str(y_true.shape)}) or y_pred "
+            f"(shape {shape_str(y_pred.shape)}) is unknown while tracing, so they cannot "
+            "be aligned; give the tf.function an input_signature of known rank, e.g. "
+            "tf.TensorSpec([None, 1])"
+        )
+    if true_rank != pred_rank:
         if true_rank == pred_rank + 1 and y_true.shape[-1] == 1:
             if pred_rank == 1:
                 y_pred = tf.expand_dims(y_pred, -1)
@@ -203,6 +213,17 @@ def align_last_axis(y_true: tf.Tensor, y_pred: tf.Tensor, *, where: str):
             f"{where}: y_true and y_pred are scalars; the loss is averaged over the "
             "last axis, so they need at least one axis, e.g. shape (1,)"
         )
+    if not (y_true.shape.is_fully_defined() and y_pred.shape.is_fully_defined()):
+        # Sizes known only when the graph runs (None in a TensorSpec): checked then.
+        true_shape, pred_shape = tf.shape(y_true), tf.shape(y_pred)
+        checked = check_values(
+            tf.reduce_all(tf.equal(true_shape, pred_shape)), lambda: tf.strings.format(
+                where + ": y_true has shape {} and y_pred has shape {}; they must be "
+                "equal, or differ only by a trailing axis of size 1",
+                (true_shape, pred_shape)))
+        if checked is not None:  # the computation waits for the check
+            with tf.control_dependencies([checked]):
+                y_true, y_pred = tf.identity(y_true), tf.identity(y_pred)
     return y_true, y_pred
 
 

@@ -8,7 +8,7 @@ import lossbook._requires  # noqa: F401  (TensorFlow and Keras checked before us
 import numpy as np
 import tensorflow as tf
 
-__all__ = ["seed_weights", "yogurt_sales"]
+__all__ = ["seed_weights", "yogurt_sales", "yogurt_sales_with_typos"]
 
 
 def yogurt_sales(seed: int = 23455, n: int = 32, noise: float = 0.05):
@@ -32,6 +32,42 @@ def yogurt_sales(seed: int = 23455, n: int = 32, noise: float = 0.05):
     scale = 0.5 / noise if noise > 0 else np.inf
     y_ = [[x1 + x2 + (rdm.rand() / scale - noise)] for (x1, x2) in x]
     return x.astype(np.float32), np.asarray(y_, dtype=np.float32)
+
+
+def yogurt_sales_with_typos(days: int = 3, factor: float = 5.0, seed: int = 4):
+    """The yogurt data with a few days whose sales were recorded ``factor`` times too high.
+
+    Introduced in the lesson "Beyond MSE: robust regression" (``robust_regression.md``).
+    The story: on ``days`` days the till counted every sale ``factor`` times. ``x`` and the
+    other days are exactly ``yogurt_sales()``'s; the bad days are
+    ``np.random.default_rng(seed).choice(32, days, replace=False)``, sorted.
+
+    Returns:
+        ``(x, y_, bad)``: ``x`` of shape ``(32, 2)`` and ``y_`` of shape ``(32, 1)``,
+        float32 as ``yogurt_sales()`` returns them, with ``y_[bad]`` multiplied by
+        ``factor``; ``bad``, the indices of those days (int64, sorted).
+    """
+    x, y_ = yogurt_sales()
+    n = len(x)
+    if isinstance(days, bool) or not (isinstance(days, (int, np.integer)) and 0 <= days <= n):
+        raise ValueError(
+            f"yogurt_sales_with_typos: days must be an integer from 0 to {n}, got {days!r}"
+        )
+    with np.errstate(over="ignore", under="ignore"):
+        ok = not isinstance(factor, (bool, complex, np.complexfloating)) and (
+            isinstance(factor, (int, float, np.number))
+            and np.isfinite(factor) and factor > 0
+            and np.isfinite(np.float32(factor) * y_.max()) and np.float32(factor) > 0
+        )
+    if not ok:
+        raise ValueError(
+            "yogurt_sales_with_typos: factor must be a finite number > 0 that keeps the "
+            f"sales finite and > 0 in float32, got {factor!r}"
+        )
+    bad = np.sort(np.random.default_rng(seed).choice(n, size=days, replace=False))
+    y_ = y_.copy()
+    y_[bad] *= np.float32(factor)
+    return x, y_, bad.astype(np.int64)
 
 
 def seed_weights(shape=(2, 1), stddev: float = 1.0, seed: int = 1) -> np.ndarray:

@@ -23,11 +23,12 @@ What they add to Keras: inputs are checked before TensorFlow sees them, on every
   ``InvalidArgumentError``). Under XLA (``jit_compile=True``) TensorFlow drops these
   checks; out-of-range class ids then give NaN, as Keras' do there.
 
-NaN and inf inside ``y_true`` or ``y_pred`` are not errors: they propagate exactly as in
-Keras. As in Keras, categorical and sparse categorical cross-entropy recognise
-probabilities that come straight out of a softmax (a Keras softmax activation, or in a
-graph any ``Softmax`` op) and compute from the logits behind them instead, ignoring
-``from_logits`` (with Keras' warning when it was ``True``).
+NaN and inf inside ``y_true`` or ``y_pred`` are not errors: they propagate as in Keras
+(``log_cosh`` of an infinite error is inf, where Keras' formula gives NaN for one sign).
+As in Keras, categorical and sparse categorical cross-entropy recognise probabilities that
+come straight out of a softmax (a Keras softmax activation, or in a graph any ``Softmax``
+op) and compute from the logits behind them instead, ignoring ``from_logits`` (with
+Keras' warning when it was ``True``).
 """
 
 from __future__ import annotations
@@ -35,10 +36,12 @@ from __future__ import annotations
 # isort: off
 import lossbook._requires  # noqa: F401  (TensorFlow and Keras checked before use)
 # isort: on
+import math
 import numbers
 import warnings
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from lossbook._checks import (
@@ -58,17 +61,31 @@ from lossbook._checks import (
 __all__ = [
     "AsymmetricLoss",
     "CategoricalCrossentropy",
+    "Huber",
     "InvalidValuesError",
+    "LogCosh",
+    "MeanAbsoluteError",
     "MeanSquaredError",
     "SparseCategoricalCrossentropy",
     "asymmetric_loss",
     "categorical_crossentropy",
+    "huber",
+    "log_cosh",
+    "mean_absolute_error",
     "mean_squared_error",
     "softmax_cross_entropy_with_logits",
     "sparse_categorical_crossentropy",
 ]
 
 _register = keras.saving.register_keras_serializable(package="lossbook")
+
+
+def _mean_last(values):
+    """The mean over the last axis as Keras takes it: float16 and bfloat16 are averaged
+    in float32 and cast back (their sum overflows or loses digits otherwise)."""
+    if values.dtype in (tf.float16, tf.bfloat16):
+        return tf.cast(tf.reduce_mean(tf.cast(values, tf.float32), axis=-1), values.dtype)
+    return tf.reduce_mean(values, axis=-1)
 
 
 @_register
@@ -90,7 +107,7 @@ def mean_squared_error(y_true, y_pred):
         TypeError: if either input is not made of real numbers.
     """
     y_true, y_pred = prepare_pair(y_true, y_pred, where="mean_squared_error")
-    return tf.reduce_mean(tf.square(y_true - y_pred), axis=-1)
+    return _mean_last(tf.square(y_true - y_pred))
 
 
 class _CheckedLoss(keras.losses.Loss):
@@ -152,6 +169,212 @@ class MeanSquaredError(_CheckedLoss):
         return {"name": self.name, "reduction": self.reduction, "dtype": self.dtype}
 
 
+class _PairLoss(_CheckedLoss):
+    """A loss of ``(y_true, y_pred)`` pairs of one shape (a trailing axis of 1 aligned)."""
+
+    def _per_sample_shape(self, y_true, y_pred):
+        return align_last_axis(y_true, y_pred, where=self._where)[1].shape[:-1]
+
+    def get_config(self):
+        return {"name": self.name, "reduction": self.reduction, "dtype": self.dtype}
+
+
+@_register
+def mean_absolute_error(y_true, y_pred):
+    """Mean absolute error per sample: ``mean(abs(y_true - y_pred), axis=-1)``.
+
+    Introduced in the lesson "Beyond MSE: robust regression" (``robust_regression.md``).
+    Keras' function, the same numbers. Its minimiser is a median, so a few wild values
+    barely move it; its gradient is only the sign of the error.
+
+    Args:
+        y_true: the known answers, shape ``(batch, ..., d)``.
+        y_pred: the predictions, the same shape (a trailing axis of 1 is aligned, as
+            in ``mean_squared_error``).
+
+    Returns:
+        A tensor of shape ``(batch, ...)``.
+
+    Raises:
+        ValueError: if the shapes differ in any other way.
+        TypeError: if either input is not made of real numbers.
+    """
+    y_true, y_pred = prepare_pair(y_true, y_pred, where="mean_absolute_error")
+    return _mean_last(tf.abs(y_true - y_pred))
+
+
+@_register
+class MeanAbsoluteError(_PairLoss):
+    """Mean absolute error as a ``keras.losses.Loss``: a drop-in for Keras' own.
+
+    Introduced in the lesson "Beyond MSE: robust regression" (``robust_regression.md``).
+
+    Args:
+        reduction, name, dtype: as in Keras (see ``MeanSquaredError``).
+
+    Every call checks its inputs as ``MeanSquaredError`` does.
+    """
+
+    _where = "MeanAbsoluteError"
+
+    def __init__(
+        self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None
+    ):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+    def call(self, y_true, y_pred):
+        return mean_absolute_error(y_true, y_pred)
+
+
+@_register
+def huber(y_true, y_pred, delta=1.0):
+    """Huber loss per sample: quadratic for errors up to ``delta``, linear beyond.
+
+    Introduced in the lesson "Beyond MSE: robust regression" (``robust_regression.md``).
+    Keras' function, the same arguments and numbers: with ``e = y_pred - y_true``, each
+    element contributes ``0.5 * e**2`` where ``|e| <= delta`` and
+    ``delta * |e| - 0.5 * delta**2`` beyond, then the mean over the last axis. The
+    gradient with respect to ``y_pred`` is ``e`` clipped to ``[-delta, delta]``: an
+    error counts like in MSE up to ``delta`` and no more beyond it. Computed as
+    ``0.5 * q**2 + delta * (|e| - q)`` with ``q = min(|e|, delta)``, which has no
+    branch to select.
+
+    Args:
+        y_true: the known answers, shape ``(batch, ..., d)``.
+        y_pred: the predictions, the same shape (a trailing axis of 1 is aligned).
+        delta: where the loss turns from quadratic to linear, in the units of ``y``;
+            a finite number > 0 (or a scalar tensor whose value is known).
+
+    Returns:
+        A tensor of shape ``(batch, ...)``.
+
+    Raises:
+        ValueError: on a bad ``delta`` or mismatched shapes.
+        TypeError: if an input is not made of real numbers.
+    """
+    where = "huber"
+    delta = positive_finite(delta, "delta", where)
+    y_true, y_pred = prepare_pair(y_true, y_pred, where=where)
+    abs_error = tf.abs(y_pred - y_true)
+    with np.errstate(over="ignore", under="ignore"):
+        as_dtype = np.asarray(delta, dtype=abs_error.dtype.as_numpy_dtype)
+    if not (np.isfinite(as_dtype) and as_dtype > 0):
+        raise ValueError(
+            f"{where}: delta={delta!r} is {as_dtype} in {abs_error.dtype.name}, the "
+            "dtype of the computation; it must be a finite number > 0 there"
+        )
+    delta = tf.constant(delta, abs_error.dtype)
+    quadratic = tf.minimum(abs_error, delta)
+    per_element = 0.5 * tf.square(quadratic) + delta * (abs_error - quadratic)
+    return _mean_last(per_element)
+
+
+@_register
+class Huber(_PairLoss):
+    """The Huber loss as a ``keras.losses.Loss``: a drop-in for Keras' own.
+
+    Introduced in the lesson "Beyond MSE: robust regression" (``robust_regression.md``).
+    See ``huber`` for the formula.
+
+    Args:
+        delta: where the loss turns from quadratic to linear; finite and > 0.
+        reduction, name, dtype: as in Keras.
+
+    Unlike Keras 3's ``Huber`` (whose ``get_config`` leaves ``delta`` out, so a saved
+    model reloads with ``delta=1.0``), ``delta`` is part of the config and survives
+    ``model.save``. Every call checks its inputs as ``MeanSquaredError`` does.
+    """
+
+    _where = "Huber"
+
+    def __init__(
+        self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None
+    ):
+        self.delta = positive_finite(delta, "delta", self._where)
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+    def call(self, y_true, y_pred):
+        return huber(y_true, y_pred, delta=self.delta)
+
+    def get_config(self):
+        return {"delta": self.delta, **super().get_config()}
+
+
+# Below this |x|, log(cosh(x)) is computed as log1p(cosh(x) - 1) with cosh(x) - 1 from
+# expm1, exact for small x; above it as |x| + log1p(exp(-2|x|)) - log(2), where the
+# subtraction of log(2) loses nothing (the result is over 9).
+_LOG_COSH_SWITCH = 10.0
+
+
+def _log_cosh(x):
+    """``log(cosh(x))`` to full relative precision, finite for any finite ``x``.
+
+    The naive ``log(cosh(x))`` overflows for ``|x| > 89`` in float32 (cosh is inf);
+    Keras' ``x + softplus(-2x) - log(2)`` stays finite but subtracts nearly equal numbers
+    for small ``x``, where it loses the digits of ``x**2 / 2``. The gradient is
+    ``tanh(x)``, also finite everywhere.
+    """
+    a = tf.abs(x)
+    small = tf.minimum(a, _LOG_COSH_SWITCH)  # both branches finite (gradients too)
+    m = tf.math.expm1(small)  # exp(a) - 1
+    near = tf.math.log1p(tf.square(m) / (2.0 * (1.0 + m)))  # cosh(a) - 1 = m^2 / (2 e^a)
+    far = a + tf.math.log1p(tf.exp(-2.0 * a)) - tf.constant(math.log(2.0), a.dtype)
+    return tf.where(a < _LOG_COSH_SWITCH, near, far)
+
+
+@_register
+def log_cosh(y_true, y_pred):
+    """Log-cosh loss per sample: ``mean(log(cosh(y_pred - y_true)), axis=-1)``.
+
+    Introduced in the lesson "Beyond MSE: robust regression" (``robust_regression.md``).
+    Keras' function, the same numbers (to float rounding). ``log(cosh(e))`` is close to
+    ``e**2 / 2`` for small errors and to ``|e| - log(2)`` for large ones, and its
+    gradient is ``tanh(e)``: a smooth Huber loss with ``delta`` fixed near 1 in the
+    units of ``y``. Computed without overflow for any finite error (the naive formula
+    gives inf beyond ``|e| = 89`` in float32) and to full relative precision for small
+    errors, where Keras' formula keeps only absolute precision. float16 and bfloat16
+    are computed in float32 and the result cast back.
+
+    Args:
+        y_true: the known answers, shape ``(batch, ..., d)``.
+        y_pred: the predictions, the same shape (a trailing axis of 1 is aligned).
+
+    Returns:
+        A tensor of shape ``(batch, ...)``.
+
+    Raises:
+        ValueError: if the shapes differ in any other way.
+        TypeError: if either input is not made of real numbers.
+    """
+    y_true, y_pred = prepare_pair(y_true, y_pred, where="log_cosh")
+    out_dtype = y_pred.dtype
+    compute = tf.float32 if out_dtype in (tf.float16, tf.bfloat16) else out_dtype
+    error = tf.cast(y_pred, compute) - tf.cast(y_true, compute)
+    return tf.cast(tf.reduce_mean(_log_cosh(error), axis=-1), out_dtype)
+
+
+@_register
+class LogCosh(_PairLoss):
+    """The log-cosh loss as a ``keras.losses.Loss``: a drop-in for Keras' own.
+
+    Introduced in the lesson "Beyond MSE: robust regression" (``robust_regression.md``).
+    See ``log_cosh`` for the formula.
+
+    Args:
+        reduction, name, dtype: as in Keras.
+
+    Every call checks its inputs as ``MeanSquaredError`` does.
+    """
+
+    _where = "LogCosh"
+
+    def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+    def call(self, y_true, y_pred):
+        return log_cosh(y_true, y_pred)
+
+
 @_register
 def asymmetric_loss(y_true, y_pred, *, profit, cost):
     """Profit/cost loss per sample: under-predicting costs ``profit``, over-predicting ``cost``.
@@ -184,7 +407,7 @@ def asymmetric_loss(y_true, y_pred, *, profit, cost):
     per_element = tf.where(
         tf.greater(y_pred, y_true), cost * (y_pred - y_true), profit * (y_true - y_pred)
     )
-    return tf.reduce_mean(per_element, axis=-1)
+    return _mean_last(per_element)
 
 
 @_register

@@ -19,7 +19,8 @@ from matplotlib import font_manager
 
 __all__ = [
     "LANGUAGES", "get_language", "language", "plot_predictions", "plot_training",
-    "plot_gradient_magnitudes", "plot_neg_log", "plot_weight_paths", "set_language",
+    "plot_gradient_magnitudes", "plot_loss_map", "plot_neg_log", "plot_robust_fits",
+    "plot_typos", "plot_weight_paths", "set_language",
 ]
 
 LANGUAGES = ("en", "zh")
@@ -66,12 +67,30 @@ _TEXT = {
     "grad_title": {"en": "gradient left as the prediction gets worse",
                    "zh": "预测越错，梯度还剩多少"},
     "colon": {"en": ": ", "zh": "："},
+    "signal": {"en": "x1 + x2", "zh": "x1 + x2"},
+    "recorded": {"en": "recorded sales", "zh": "记录的销量"},
+    "good_days": {"en": "days recorded right", "zh": "正常的日子"},
+    "bad_days": {"en": "days recorded ×5", "zh": "记错的日子（×5）"},
+    "data_title": {"en": "three days recorded wrong", "zh": "记错了三天"},
+    "truth": {"en": "w = [1, 1]", "zh": "w = [1, 1]"},
+    "weights_found": {"en": "the w of each loss", "zh": "各损失的 w"},
+    "residual": {"en": "error u = y − ŷ", "zh": "误差 u = y − ŷ"},
+    "loss_value": {"en": "loss of one sample", "zh": "单个样本的损失"},
+    "map_title": {"en": "loss", "zh": "损失"},
+    "pull": {"en": "pull on ŷ: −∂loss/∂ŷ", "zh": "对 ŷ 的拉力：−∂loss/∂ŷ"},
+    "pull_title": {"en": "gradient (influence)", "zh": "梯度（影响力）"},
 }
 # Names of losses, as a snippet labels its curves: shown in the figure's language.
 _LOSS_NAMES = {
     "cross-entropy": {"zh": "交叉熵"},
     "MSE": {"zh": "均方误差"},
+    "MAE": {"zh": "平均绝对误差"},
+    "clean data": {"zh": "干净数据"},
 }
+
+
+def _loss_name(label: str) -> str:
+    return _LOSS_NAMES.get(label, {}).get(_language, label)
 
 
 def set_language(lang: str) -> None:
@@ -243,4 +262,83 @@ def plot_gradient_magnitudes(p, curves):
     ax.set(xlabel=_t("prob_true"), ylabel=_t("grad"), title=_t("grad_title"))
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize="small")
+    return fig
+
+
+def plot_typos(x, y_true, bad):
+    """The yogurt data against ``x1 + x2``, the days recorded wrong marked.
+
+    Introduced in the lesson "Beyond MSE: robust regression" (``robust_regression.md``).
+
+    Args:
+        x: the inputs, shape ``(n, 2)``.
+        y_true: the recorded sales, ``n`` values.
+        bad: the indices of the days recorded wrong.
+
+    Returns:
+        The Matplotlib figure.
+    """
+    x, y_true = np.asarray(x), np.ravel(y_true)
+    good = np.setdiff1d(np.arange(len(y_true)), bad)
+    signal = x.sum(axis=1)
+    fig, ax = plt.subplots(figsize=(5.6, 3.6), layout="constrained")
+    ax.scatter(signal[good], y_true[good], s=16, color="tab:blue", label=_t("good_days"))
+    ax.scatter(signal[bad], y_true[bad], s=36, marker="x", color="tab:red",
+               label=_t("bad_days"))
+    ax.set(xlabel=_t("signal"), ylabel=_t("recorded"), title=_t("data_title"))
+    ax.legend(fontsize="small")
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
+def plot_robust_fits(fits):
+    """The weights ``w`` each loss fits, as points of the ``(w1, w2)`` plane, beside the
+    true ``[1, 1]``.
+
+    Introduced in the lesson "Beyond MSE: robust regression" (``robust_regression.md``).
+
+    Args:
+        fits: ``{label: w}``, each ``w`` of shape ``(2, 1)``; labels such as ``"MSE"``
+            are shown in the figure's language.
+
+    Returns:
+        The Matplotlib figure.
+    """
+    fig, ax = plt.subplots(figsize=(5.6, 3.8), layout="constrained")
+    ax.plot([1], [1], marker="*", markersize=14, color="0.3", linestyle="none",
+            label=_t("truth"))
+    for (label, w), marker in zip(fits.items(), "osD^vP<>", strict=False):
+        w = np.ravel(w)
+        ax.plot([w[0]], [w[1]], marker=marker, linestyle="none", markersize=8, alpha=0.85,
+                label=_loss_name(label))
+    ax.set(xlabel="w\u2081", ylabel="w\u2082", title=_t("weights_found"))
+    ax.legend(fontsize="small")
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
+def plot_loss_map(u, losses, pulls):
+    """Each loss and its pull on the prediction against the error ``u = y - y_pred``.
+
+    Introduced in the lesson "Beyond MSE: robust regression" (``robust_regression.md``).
+
+    Args:
+        u: the errors (x axis).
+        losses: ``{label: loss values}``, one array per loss, the length of ``u``.
+        pulls: ``{label: -d loss / d y_pred}``, the same labels.
+
+    Returns:
+        The Matplotlib figure.
+    """
+    fig, (ax_l, ax_p) = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained")
+    for label, values in losses.items():
+        (line,) = ax_l.plot(u, values, label=_loss_name(label))
+        ax_p.plot(u, pulls[label], color=line.get_color(), label=_loss_name(label))
+    ax_l.set(xlabel=_t("residual"), ylabel=_t("loss_value"), title=_t("map_title"),
+             ylim=(0, None))
+    ax_p.set(xlabel=_t("residual"), ylabel=_t("pull"), title=_t("pull_title"))
+    ax_l.legend(fontsize="small")
+    for ax in (ax_l, ax_p):
+        ax.grid(True, alpha=0.3)
+        ax.axhline(0, color="0.5", linewidth=0.8)
     return fig

@@ -20,7 +20,10 @@ import tensorflow as tf
 from lossbook._checks import as_real_tensor, positive_finite, shape_str
 from lossbook.data import seed_weights
 
-__all__ = ["History", "ResidualCounts", "count_residuals", "exact_asymmetric_fit", "fit_linear"]
+__all__ = [
+    "History", "ResidualCounts", "count_residuals", "exact_asymmetric_fit", "fit_linear",
+    "newton_fit",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -430,3 +433,150 @@ def count_residuals(x, y_true, w, *, tol: float = 1e-4) -> ResidualCounts:
     exact = np.abs(residual) <= tol
     return ResidualCounts(int(np.sum(residual > tol)), int(np.sum(exact)),
                           int(np.sum(residual < -tol)))
+
+
+def newton_fit(x, y_true, loss_fn, *, init=None, tol: float = 1e-10, max_steps: int = 200):
+    """The ``w`` minimising a smooth convex loss of ``y = x @ w``, by Newton's method.
+
+    Introduced in the lesson "Beyond MSE: robust regression" (``robust_regression.md``),
+    to compare losses by their exact minimisers, without asking whether gradient descent
+    has finished. Computes in float64: the mean of ``loss_fn(y_true, x @ w)``, its
+    gradient and its Hessian (``k x k``) by TensorFlow's automatic differentiation. Each
+    step solves ``(H + lam I) d = -g`` and keeps the step only if the loss goes down
+    (then ``lam`` shrinks; otherwise it grows and the step is retried): Newton's steps
+    near the minimum, short gradient steps where the Hessian is flat (Huber with every
+    error beyond ``delta``). It stops when every entry of the gradient is <= ``tol``,
+    and then checks that the Hessian has no negative eigenvalue (a minimum, not a
+    maximum or a saddle).
+
+    Args:
+        x: inputs, shape ``(n, k)``, finite.
+        y_true: known answers, ``n`` values (shape ``(n, 1)`` or ``(n,)``), finite.
+        loss_fn: ``loss_fn(y_true, y_pred)``, per-sample values or a scalar, smooth and
+            convex in ``y_pred`` (``mean_squared_error``, ``huber``, ``log_cosh``, ...).
+            For the mean absolute error and the pinball loss, which have corners, use
+            ``exact_asymmetric_fit``.
+        init: starting ``w`` (``k`` values); by default the least-squares fit.
+        tol: the largest gradient entry accepted at the minimum, >= 0.
+        max_steps: how many steps to try, > 0.
+
+    Returns:
+        ``w`` as a float64 array of shape ``(k, 1)``.
+
+    Raises:
+        ValueError: on bad shapes, NaN or inf in the data, ``x`` of rank below its
+            number of columns, a bad ``tol`` or ``max_steps``, a ``loss_fn`` that is not
+            callable, has no gradient, does not compute in float64 (a ``Loss`` object
+            of dtype float32, say), or turns NaN or inf; or if the point found is not a
+            minimum (the loss is not convex there).
+        RuntimeError: if the gradient is still above ``tol`` after ``max_steps`` steps,
+            or no step lowers the loss while it is (the message gives it).
+    """
+    where = "newton_fit"
+    if not callable(loss_fn):
+        raise ValueError(f"{where}: loss_fn must be callable, got {loss_fn!r}")
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y_true, dtype=np.float64)
+    if (x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0
+            or y.shape not in ((x.shape[0],), (x.shape[0], 1))):
+        raise ValueError(
+            f"{where}: x must have shape (n, k) with n, k > 0 and y_true shape (n,) or "
+            f"(n, 1), got x {x.shape} and y_true {y.shape}"
+        )
+    for name, values in (("x", x), ("y_true", y)):
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"{where}: {name} holds NaN or inf; the fit needs finite values")
+    if not (isinstance(tol, numbers.Real) and math.isfinite(tol) and tol >= 0):
+        raise ValueError(f"{where}: tol must be a finite number >= 0, got {tol!r}")
+    if isinstance(max_steps, bool) or not (isinstance(max_steps, numbers.Integral)
+                                           and max_steps > 0):
+        raise ValueError(f"{where}: max_steps must be an integer > 0, got {max_steps!r}")
+    k = x.shape[1]
+    rank = np.linalg.matrix_rank(x)
+    if rank < k:
+        raise ValueError(
+            f"{where}: x has rank {rank} < {k} columns, so no unique fit exists "
+            "(a column is a combination of the others)"
+        )
+    y = y.reshape(-1, 1)
+    if init is None:
+        w = np.linalg.lstsq(x, y, rcond=None)[0]
+    else:
+        w = np.asarray(init, dtype=np.float64).reshape(-1, 1)
+        if w.shape[0] != k or not np.all(np.isfinite(w)):
+            raise ValueError(f"{where}: init must be {k} finite values, got {np.shape(init)}")
+    xt, yt = tf.constant(x), tf.constant(y)
+
+    def value(w):
+        loss = tf.convert_to_tensor(loss_fn(yt, xt @ w))
+        if loss.dtype != tf.float64:
+            raise ValueError(
+                f"{where}: loss_fn returned {loss.dtype.name}; newton_fit needs the loss in "
+                "float64 (use a function such as lossbook.losses.huber, or a Loss object "
+                "made with dtype='float64')"
+            )
+        return _as_scalar_loss(loss)
+
+    def derivatives(w):
+        w = tf.constant(w)
+        with tf.GradientTape(persistent=True) as outer:
+            outer.watch(w)
+            with tf.GradientTape() as inner:
+                inner.watch(w)
+                loss = value(w)
+            grad = inner.gradient(loss, w)
+            if grad is None:
+                raise ValueError(f"{where}: loss_fn has no gradient with respect to the "
+                                 "predictions (NumPy inside it, or stop_gradient?)")
+            rows = [grad[i, 0] for i in range(k)]
+        hessian = np.zeros((k, k))
+        for i, row in enumerate(rows):  # k is small: a row at a time, no retracing
+            second = outer.gradient(row, w)
+            if second is not None:
+                hessian[i] = second.numpy().ravel()
+        del outer
+        return float(loss), grad.numpy(), hessian
+
+    def checked(loss, w):
+        if not math.isfinite(loss):
+            raise ValueError(f"{where}: the loss is {loss} at w = {w.ravel().tolist()}")
+        return loss
+
+    loss, grad, hessian = derivatives(w)
+    checked(loss, w)
+    lam = 1e-8 * max(1.0, float(np.abs(hessian).max()))
+    def minimum(w):
+        lowest = np.linalg.eigvalsh(hessian).min()
+        if lowest < -1e-9 * max(1.0, float(np.abs(hessian).max())):
+            raise ValueError(
+                f"{where}: w = {w.ravel().tolist()} has zero gradient but is not a minimum "
+                f"(the Hessian has the eigenvalue {lowest:.3g} < 0): the loss is not convex"
+            )
+        return w
+
+    for _ in range(max_steps):
+        if np.abs(grad).max() <= tol:
+            return minimum(w)
+        while True:
+            step = np.linalg.solve(hessian + lam * np.eye(k), -grad)
+            candidate = w + step
+            new_loss = float(value(tf.constant(candidate)))
+            if math.isfinite(new_loss) and new_loss <= loss:
+                break
+            lam = max(lam * 10.0, 1e-12)
+            if lam > 1e30:
+                raise RuntimeError(
+                    f"{where}: no step lowers the loss at w = {w.ravel().tolist()}, but the "
+                    f"largest gradient entry is {np.abs(grad).max():.3g} > tol={tol:g} (a "
+                    "loss that is not smooth there, or a tol below its rounding)"
+                )
+        lam /= 10.0
+        w = candidate
+        loss, grad, hessian = derivatives(w)
+        checked(loss, w)
+    if np.abs(grad).max() <= tol:
+        return minimum(w)
+    raise RuntimeError(
+        f"{where}: not converged in {max_steps} steps; the largest gradient entry is "
+        f"{np.abs(grad).max():.3g} > tol={tol:g}"
+    )
