@@ -401,8 +401,10 @@ class TestNewtonFit:
 
     @pytest.mark.parametrize("kwargs,error,message", [
         ({"x": np.zeros((3, 2)), "y_true": np.zeros(4)}, ValueError, "x must have shape"),
-        ({"x": np.array([[np.nan, 1.0]] * 3)}, ValueError, "x holds NaN or inf"),
-        ({"y_true": np.array([1.0, np.inf, 2.0])}, ValueError, "y_true holds NaN or inf"),
+        ({"y_true": np.zeros((3, 2))}, ValueError, r"y_true shape \(n,\) or \(n, 1\)"),
+        ({"x": np.array([[1.0, 2.0]] * 3)}, ValueError, "x has rank 1 < 2 columns"),
+        ({"x": np.array([[np.nan, 1.0]] * 3)}, ValueError, "x holds NaN"),
+        ({"y_true": np.array([1.0, np.inf, 2.0])}, ValueError, "y_true holds inf"),
         ({"tol": -1.0}, ValueError, "tol must be"),
         ({"max_steps": 0}, ValueError, "max_steps must be an integer > 0"),
         ({"init": [1.0, 2.0, 3.0]}, ValueError, "init must be 2 finite values"),

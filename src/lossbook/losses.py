@@ -135,8 +135,18 @@ class _CheckedLoss(keras.losses.Loss):
         return super().__call__(y_true, y_pred, sample_weight=sample_weight)
 
 
+class _PairLoss(_CheckedLoss):
+    """A loss of ``(y_true, y_pred)`` pairs of one shape (a trailing axis of 1 aligned)."""
+
+    def _per_sample_shape(self, y_true, y_pred):
+        return align_last_axis(y_true, y_pred, where=self._where)[1].shape[:-1]
+
+    def get_config(self):
+        return {"name": self.name, "reduction": self.reduction, "dtype": self.dtype}
+
+
 @_register
-class MeanSquaredError(_CheckedLoss):
+class MeanSquaredError(_PairLoss):
     """Mean squared error as a ``keras.losses.Loss``: a drop-in for Keras' own.
 
     Introduced in the lesson "Mean squared error" (``mse.md``).
@@ -159,24 +169,8 @@ class MeanSquaredError(_CheckedLoss):
     ):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
 
-    def _per_sample_shape(self, y_true, y_pred):
-        return align_last_axis(y_true, y_pred, where=self._where)[1].shape[:-1]
-
     def call(self, y_true, y_pred):
         return mean_squared_error(y_true, y_pred)
-
-    def get_config(self):
-        return {"name": self.name, "reduction": self.reduction, "dtype": self.dtype}
-
-
-class _PairLoss(_CheckedLoss):
-    """A loss of ``(y_true, y_pred)`` pairs of one shape (a trailing axis of 1 aligned)."""
-
-    def _per_sample_shape(self, y_true, y_pred):
-        return align_last_axis(y_true, y_pred, where=self._where)[1].shape[:-1]
-
-    def get_config(self):
-        return {"name": self.name, "reduction": self.reduction, "dtype": self.dtype}
 
 
 @_register
@@ -411,7 +405,7 @@ def asymmetric_loss(y_true, y_pred, *, profit, cost):
 
 
 @_register
-class AsymmetricLoss(_CheckedLoss):
+class AsymmetricLoss(_PairLoss):
     """The profit/cost loss as a ``keras.losses.Loss``, for ``model.compile(loss=...)``.
 
     Introduced in the lesson "A custom loss: profit and cost" (``custom_loss.md``).
@@ -436,17 +430,11 @@ class AsymmetricLoss(_CheckedLoss):
         self.cost = positive_finite(cost, "cost", self._where)
         super().__init__(name=name, reduction=reduction, dtype=dtype)
 
-    def _per_sample_shape(self, y_true, y_pred):
-        return align_last_axis(y_true, y_pred, where=self._where)[1].shape[:-1]
-
     def call(self, y_true, y_pred):
         return asymmetric_loss(y_true, y_pred, profit=self.profit, cost=self.cost)
 
     def get_config(self):
-        return {
-            "profit": self.profit, "cost": self.cost,
-            "name": self.name, "reduction": self.reduction, "dtype": self.dtype,
-        }
+        return {"profit": self.profit, "cost": self.cost, **super().get_config()}
 
 
 # Keras clips probabilities to [epsilon, 1 - epsilon] before taking their log; epsilon is

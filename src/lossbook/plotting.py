@@ -257,7 +257,7 @@ def plot_gradient_magnitudes(p, curves):
     """
     fig, ax = plt.subplots(figsize=(5.6, 3.8), layout="constrained")
     for label, values in curves.items():
-        ax.plot(p, values, label=_LOSS_NAMES.get(label, {}).get(_language, label))
+        ax.plot(p, values, label=_loss_name(label))
     ax.set_xscale("log")
     ax.set(xlabel=_t("prob_true"), ylabel=_t("grad"), title=_t("grad_title"))
     ax.grid(True, alpha=0.3)

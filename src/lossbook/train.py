@@ -339,6 +339,34 @@ def fit_linear(
     return all_w[-1], history
 
 
+def _fit_data(x, y_true, where: str):
+    """``x`` of shape ``(n, k)`` and ``y_true`` of shape ``(n,)`` or ``(n, 1)`` as float64
+    (``y`` flattened), finite and non-empty; or ``ValueError``."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y_true, dtype=np.float64)
+    if x.ndim != 2 or y.shape not in ((x.shape[0],), (x.shape[0], 1)):
+        raise ValueError(
+            f"{where}: x must have shape (n, k) and y_true shape (n,) or (n, 1), got x "
+            f"{x.shape} and y_true {y.shape}"
+        )
+    for name, values in (("x", x), ("y_true", y)):
+        if not np.all(np.isfinite(values)):
+            bad = "NaN" if np.isnan(values).any() else "inf"
+            raise ValueError(f"{where}: {name} holds {bad}; the fit needs finite values")
+    if x.size == 0:
+        raise ValueError(f"{where}: x is empty (shape {x.shape})")
+    return x, y.reshape(-1)
+
+
+def _check_full_rank(x, where: str) -> None:
+    rank = np.linalg.matrix_rank(x)  # relative to x's largest singular value
+    if rank < x.shape[1]:
+        raise ValueError(
+            f"{where}: x has rank {rank} < {x.shape[1]} columns, so no unique fit exists "
+            "(a column is a combination of the others)"
+        )
+
+
 def exact_asymmetric_fit(x, y_true, *, profit, cost, max_candidates: int = 200_000):
     """The exact ``w`` minimising the summed profit/cost loss of ``y = x @ w``.
 
@@ -360,32 +388,14 @@ def exact_asymmetric_fit(x, y_true, *, profit, cost, max_candidates: int = 200_0
     where = "exact_asymmetric_fit"
     profit = positive_finite(profit, "profit", where)
     cost = positive_finite(cost, "cost", where)
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y_true, dtype=np.float64)
-    if x.ndim != 2 or y.size != x.shape[0]:
-        raise ValueError(
-            f"{where}: x must have shape (n, k) and y_true n values, got x {x.shape} "
-            f"and y_true {y.shape}"
-        )
-    y = y.reshape(-1)
+    x, y = _fit_data(x, y_true, where)
     n, k = x.shape
-    for name, values in (("x", x), ("y_true", y)):
-        if not np.all(np.isfinite(values)):
-            bad = "NaN" if np.isnan(values).any() else "inf"
-            raise ValueError(f"{where}: {name} holds {bad}; the fit needs finite values")
-    if n == 0 or k == 0:
-        raise ValueError(f"{where}: x is empty (shape {x.shape})")
     if math.comb(n, k) > max_candidates:
         raise ValueError(
             f"{where}: {math.comb(n, k)} vertices to try for n={n}, k={k}; "
             f"more than max_candidates={max_candidates}"
         )
-    rank = np.linalg.matrix_rank(x)  # relative to x's largest singular value
-    if rank < k:
-        raise ValueError(
-            f"{where}: x has rank {rank} < {k} columns, so no unique fit exists "
-            "(a column is a combination of the others)"
-        )
+    _check_full_rank(x, where)
     scale = np.linalg.norm(x, 2)  # a vertex is skipped if nearly singular on this scale
     best_loss, best_w = np.inf, None
     for rows in itertools.combinations(range(n), k):
@@ -475,29 +485,14 @@ def newton_fit(x, y_true, loss_fn, *, init=None, tol: float = 1e-10, max_steps: 
     where = "newton_fit"
     if not callable(loss_fn):
         raise ValueError(f"{where}: loss_fn must be callable, got {loss_fn!r}")
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y_true, dtype=np.float64)
-    if (x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0
-            or y.shape not in ((x.shape[0],), (x.shape[0], 1))):
-        raise ValueError(
-            f"{where}: x must have shape (n, k) with n, k > 0 and y_true shape (n,) or "
-            f"(n, 1), got x {x.shape} and y_true {y.shape}"
-        )
-    for name, values in (("x", x), ("y_true", y)):
-        if not np.all(np.isfinite(values)):
-            raise ValueError(f"{where}: {name} holds NaN or inf; the fit needs finite values")
+    x, y = _fit_data(x, y_true, where)
+    _check_full_rank(x, where)
     if not (isinstance(tol, numbers.Real) and math.isfinite(tol) and tol >= 0):
         raise ValueError(f"{where}: tol must be a finite number >= 0, got {tol!r}")
     if isinstance(max_steps, bool) or not (isinstance(max_steps, numbers.Integral)
                                            and max_steps > 0):
         raise ValueError(f"{where}: max_steps must be an integer > 0, got {max_steps!r}")
     k = x.shape[1]
-    rank = np.linalg.matrix_rank(x)
-    if rank < k:
-        raise ValueError(
-            f"{where}: x has rank {rank} < {k} columns, so no unique fit exists "
-            "(a column is a combination of the others)"
-        )
     y = y.reshape(-1, 1)
     if init is None:
         w = np.linalg.lstsq(x, y, rcond=None)[0]
@@ -540,12 +535,8 @@ def newton_fit(x, y_true, loss_fn, *, init=None, tol: float = 1e-10, max_steps: 
     def checked(loss, w):
         if not math.isfinite(loss):
             raise ValueError(f"{where}: the loss is {loss} at w = {w.ravel().tolist()}")
-        return loss
 
-    loss, grad, hessian = derivatives(w)
-    checked(loss, w)
-    lam = 1e-8 * max(1.0, float(np.abs(hessian).max()))
-    def minimum(w):
+    def minimum(w, hessian):
         lowest = np.linalg.eigvalsh(hessian).min()
         if lowest < -1e-9 * max(1.0, float(np.abs(hessian).max())):
             raise ValueError(
@@ -554,9 +545,12 @@ def newton_fit(x, y_true, loss_fn, *, init=None, tol: float = 1e-10, max_steps: 
             )
         return w
 
+    loss, grad, hessian = derivatives(w)
+    checked(loss, w)
+    lam = 1e-8 * max(1.0, float(np.abs(hessian).max()))
     for _ in range(max_steps):
         if np.abs(grad).max() <= tol:
-            return minimum(w)
+            return minimum(w, hessian)
         while True:
             step = np.linalg.solve(hessian + lam * np.eye(k), -grad)
             candidate = w + step
@@ -575,7 +569,7 @@ def newton_fit(x, y_true, loss_fn, *, init=None, tol: float = 1e-10, max_steps: 
         loss, grad, hessian = derivatives(w)
         checked(loss, w)
     if np.abs(grad).max() <= tol:
-        return minimum(w)
+        return minimum(w, hessian)
     raise RuntimeError(
         f"{where}: not converged in {max_steps} steps; the largest gradient entry is "
         f"{np.abs(grad).max():.3g} > tol={tol:g}"

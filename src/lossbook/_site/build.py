@@ -643,7 +643,7 @@ def slim_code_blocks(page_html: str) -> str:
     code's own colour (``--md-code-fg-color``), and whitespace not at all; on a notebook
     page (``highlight-ipynb``) no rule colours names and whitespace has nothing to
     colour. The spans change nothing on screen, in the copied text or in search, and are
-    a sixth of a lesson's HTML.
+    a seventh of a lesson's HTML.
     """
     return _HIGHLIGHT_RE.sub(
         lambda m: m[1] + _PLAIN_TOKEN_RE.sub(r"\1", m[2]) + m[3], page_html)

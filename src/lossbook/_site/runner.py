@@ -94,7 +94,6 @@ def _json_value(value):
     return None
 
 
-
 _LONG_DECIMAL_RE = re.compile(r"(\d\.\d\d)\d+")
 _INDENT_RE = re.compile(r"\n[ \t]+")
 
