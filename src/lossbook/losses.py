@@ -60,7 +60,10 @@ from lossbook._checks import (
 
 __all__ = [
     "AsymmetricLoss",
+    "BinaryCrossentropy",
+    "BinaryFocalCrossentropy",
     "CategoricalCrossentropy",
+    "CategoricalFocalCrossentropy",
     "Huber",
     "InvalidValuesError",
     "LogCosh",
@@ -68,7 +71,10 @@ __all__ = [
     "MeanSquaredError",
     "SparseCategoricalCrossentropy",
     "asymmetric_loss",
+    "binary_crossentropy",
+    "binary_focal_crossentropy",
     "categorical_crossentropy",
+    "categorical_focal_crossentropy",
     "huber",
     "log_cosh",
     "mean_absolute_error",
@@ -908,6 +914,460 @@ class SparseCategoricalCrossentropy(_CheckedLoss):
         return {
             "from_logits": self.from_logits,
             "ignore_class": self.ignore_class,
+            "axis": self.axis,
+            "name": self.name,
+            "reduction": self.reduction,
+            "dtype": self.dtype,
+        }
+
+
+# --- Binary cross-entropy and the focal losses ---------------------------------------
+
+
+def _sigmoid_logits(y_pred, from_logits: bool, fn_name: str):
+    """Keras' rule for probabilities that come straight out of a sigmoid: the same as
+    ``_softmax_logits`` (``_get_logits`` in Keras), for a Keras sigmoid activation (it
+    sets ``_keras_logits``) or, in a graph, any ``Sigmoid`` op. Returns
+    ``(predictions or logits, from_logits)``."""
+    has_keras_logits = hasattr(y_pred, "_keras_logits")
+    from_sigmoid_op = (
+        not has_keras_logits
+        and isinstance(y_pred, tf.Tensor)
+        and not isinstance(y_pred, tf.__internal__.EagerTensor)
+        and hasattr(y_pred, "op")
+        and y_pred.op.type == "Sigmoid"
+    )
+    if not (has_keras_logits or from_sigmoid_op):
+        return y_pred, from_logits
+    if from_logits:
+        # Keras' text, word for word (its opening quote mark included).
+        warnings.warn(
+            f'"`{fn_name}` received `from_logits=True`, but '
+            "the `output` argument was produced by a Sigmoid "
+            "activation and thus does not represent logits. "
+            "Was this intended?",
+            stacklevel=3,
+        )
+    return (y_pred._keras_logits if has_keras_logits else y_pred.op.inputs[0]), True
+
+
+def _focal_setting(value, name: str, where: str, upper=None) -> float:
+    """``alpha`` or ``gamma`` as a float: finite, >= 0 and, with ``upper``, <= upper."""
+    value = known_scalar(value, name=name, where=where)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
+        math.isfinite(value) and value >= 0 and (upper is None or value <= upper)
+    ):
+        bound = f"in [0, {upper}]" if upper is not None else "finite and >= 0"
+        raise ValueError(f"{where}: {name} must be a number {bound}, got {value!r}")
+    return float(value)
+
+
+def _compute_dtype(dtype):
+    """float16 and bfloat16 are computed in float32 (their logs and exps lose too much)."""
+    return tf.float32 if dtype in (tf.float16, tf.bfloat16) else dtype
+
+
+def _prepare_binary(y_true, y_pred, from_logits, label_smoothing, axis, where):
+    """The checks and set-up the binary losses share.
+
+    Returns ``(y_true, y_pred, from_logits, axis, out_dtype)``: labels smoothed, both
+    in the computation dtype and aligned as Keras' losses align them (a trailing axis of
+    size 1), ``y_pred`` replaced by the logits behind a sigmoid (Keras' rule), ``axis``
+    a non-negative int.
+    """
+    from_logits = as_bool(from_logits, name="from_logits", where=where)
+    label_smoothing = _label_smoothing_setting(label_smoothing, where)
+    y_pred, from_logits = _sigmoid_logits(y_pred, from_logits, where)
+    y_pred = _float_predictions(y_pred, "y_pred", where)
+    y_true = as_real_tensor(y_true, name="y_true", where=where, dtype=y_pred.dtype)
+    y_true, y_pred = align_last_axis(y_true, y_pred, where=where)
+    axis = _class_axis(y_pred, axis, where)
+    # Labels are probabilities of the positive class. A label of 2 (a class id fed to a
+    # binary loss) gives Keras a negative "loss" without a word. NaN passes, as in Keras.
+    outside = tf.logical_or(y_true < 0, y_true > 1)
+    check_values(tf.logical_not(tf.reduce_any(outside)), lambda: tf.strings.format(
+        where + ": y_true must hold labels in [0, 1] (probabilities of the positive "
+        "class), got values from {} to {}", (tf.reduce_min(y_true), tf.reduce_max(y_true)),
+    ))
+    out_dtype = y_pred.dtype
+    compute = _compute_dtype(out_dtype)
+    y_true, y_pred = tf.cast(y_true, compute), tf.cast(y_pred, compute)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    return y_true, y_pred, from_logits, axis, out_dtype
+
+
+def _log_or_minus_inf(x):
+    """log(x) for x >= 0, -inf at 0, with a finite gradient everywhere it is used."""
+    positive = x > 0
+    return tf.where(positive, tf.math.log(tf.where(positive, x, tf.ones_like(x))),
+                    tf.constant(-np.inf, x.dtype))
+
+
+def _log_add_exp(a, b):
+    """log(exp(a) + exp(b)) without overflow; one of them may be -inf."""
+    larger = tf.maximum(a, b)
+    return larger + tf.math.log1p(tf.exp(-tf.abs(a - b)))
+
+
+@_register
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary cross-entropy per sample: the mean over ``axis`` of each label's loss.
+
+    Introduced in the lesson "Binary cross-entropy" (``binary_cross_entropy.md``). Keras'
+    function, the same arguments in the same order, and the same numbers. Each element
+    with label ``y`` (the probability of the positive class) and prediction ``p``
+    contributes ``-(y log p + (1 - y) log(1 - p))``:
+
+    * with ``from_logits=True``, ``y_pred`` are logits ``z`` and the loss is computed as
+      ``max(z, 0) - z y + log(1 + exp(-|z|))`` (``tf.nn.sigmoid_cross_entropy_with_logits``):
+      finite and accurate for any ``z``, ``±1e4`` included, and so is its gradient
+      ``sigmoid(z) - y``;
+    * if ``y_pred`` comes straight out of a sigmoid (a Keras sigmoid activation, or in a
+      graph any ``Sigmoid`` op) the logits behind it are used, whatever ``from_logits``
+      says (with Keras' warning if it says ``True``), as Keras does;
+    * otherwise probabilities are clipped to ``[eps, 1 - eps]`` (``eps =
+      keras.config.epsilon()``, 1e-7) first, so a loss is at most ``-log(eps)`` ≈ 16.12.
+
+    float16 and bfloat16 are computed in float32 and the result cast back.
+
+    Args:
+        y_true: labels in ``[0, 1]``, the shape of ``y_pred`` (a trailing axis of 1 is
+            aligned, as Keras' loss classes align it).
+        y_pred: probabilities, or logits with ``from_logits=True``; floats.
+        from_logits: ``True`` or ``False``.
+        label_smoothing: in ``[0, 1]``; labels become ``y * (1 - s) + s / 2``.
+        axis: the axis to average over (the labels of one sample).
+
+    Returns:
+        One loss per sample: ``y_pred``'s shape without ``axis``.
+
+    Raises:
+        ValueError: on shapes that are not equal (up to a trailing axis of 1), an axis
+            out of range, integer predictions or a bad ``label_smoothing``.
+        InvalidValuesError: eagerly, on labels outside ``[0, 1]`` (in ``tf.function`` and
+            ``model.fit``: ``tf.errors.InvalidArgumentError`` with the same message).
+        TypeError: if an input is not made of real numbers, or ``from_logits`` is not a
+            bool.
+    """
+    where = "binary_crossentropy"
+    y_true, y_pred, from_logits, axis, out_dtype = _prepare_binary(
+        y_true, y_pred, from_logits, label_smoothing, axis, where)
+    if from_logits:
+        per_element = tf.nn.sigmoid_cross_entropy_with_logits(labels=y_true, logits=y_pred)
+    else:
+        epsilon = keras.config.epsilon()
+        p = tf.clip_by_value(y_pred, epsilon, 1.0 - epsilon)
+        per_element = -(y_true * tf.math.log(p) + (1 - y_true) * tf.math.log(1 - p))
+    return tf.cast(tf.reduce_mean(per_element, axis=axis), out_dtype)
+
+
+@_register
+def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25,
+                              gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary focal cross-entropy per sample (Lin et al., 2017), as Keras computes it.
+
+    Introduced in the lesson "Imbalanced classes" (``imbalanced.md``). Each element's
+    binary cross-entropy is multiplied by ``(1 - p_t) ** gamma``, where ``p_t`` is the
+    probability the model gives the true label (``y p + (1 - y)(1 - p)``): examples the
+    model already gets right count less. With ``apply_class_balancing`` it is also
+    weighted by ``alpha`` for positives and ``1 - alpha`` for negatives. ``gamma = 0``
+    without balancing is ``binary_crossentropy``.
+
+    With logits (``from_logits=True``, or the output of a sigmoid, as in
+    ``binary_crossentropy``) ``1 - p_t`` is computed as ``y sigmoid(-z) + (1 - y)
+    sigmoid(z)`` in log space, so the loss and its gradient stay finite and accurate for
+    logits of ``±1e4`` (Keras computes ``1 - p_t`` by subtraction: 0 once ``p_t`` rounds
+    to 1, and a NaN gradient there for ``gamma < 1``). With probabilities the numbers
+    are Keras'.
+
+    Args:
+        y_true: labels in ``[0, 1]``, the shape of ``y_pred``.
+        y_pred: probabilities, or logits with ``from_logits=True``; floats.
+        apply_class_balancing: ``True`` or ``False``.
+        alpha: the weight of the positive class, in ``[0, 1]``.
+        gamma: the focusing parameter, finite and ``>= 0``.
+        from_logits, label_smoothing, axis: as in ``binary_crossentropy``.
+
+    Raises:
+        As ``binary_crossentropy``; ``ValueError`` on a bad ``alpha`` or ``gamma``.
+    """
+    where = "binary_focal_crossentropy"
+    apply_class_balancing = as_bool(apply_class_balancing, name="apply_class_balancing",
+                                    where=where)
+    alpha = _focal_setting(alpha, "alpha", where, upper=1)
+    gamma = _focal_setting(gamma, "gamma", where)
+    y_true, y_pred, from_logits, axis, out_dtype = _prepare_binary(
+        y_true, y_pred, from_logits, label_smoothing, axis, where)
+    if from_logits:
+        bce = tf.nn.sigmoid_cross_entropy_with_logits(labels=y_true, logits=y_pred)
+        # log(1 - p_t) = log(y sigmoid(-z) + (1 - y) sigmoid(z)), a sum of two
+        # non-negative terms; log sigmoid(±z) = -softplus(∓z).
+        log_miss = _log_add_exp(_log_or_minus_inf(y_true) - tf.nn.softplus(y_pred),
+                                _log_or_minus_inf(1 - y_true) - tf.nn.softplus(-y_pred))
+        focal_factor = tf.exp(gamma * log_miss) if gamma else tf.ones_like(bce)
+    else:
+        epsilon = keras.config.epsilon()
+        p = tf.clip_by_value(y_pred, epsilon, 1.0 - epsilon)
+        bce = -(y_true * tf.math.log(p) + (1 - y_true) * tf.math.log(1 - p))
+        p_t = y_true * y_pred + (1 - y_true) * (1 - y_pred)
+        focal_factor = tf.pow(1.0 - p_t, gamma)
+    focal_bce = focal_factor * bce
+    if apply_class_balancing:
+        focal_bce = (y_true * alpha + (1 - y_true) * (1 - alpha)) * focal_bce
+    return tf.cast(tf.reduce_mean(focal_bce, axis=axis), out_dtype)
+
+
+def _stable_log_softmax_and_log_miss(logits, axis):
+    """log softmax(z) and log(1 - softmax(z)), both accurate for any logits.
+
+    With m = max(z) and s = the sum of exp(z - m) over all entries but one maximum (as
+    in ``_stable_softmax_cross_entropy``), log softmax = (z - m) - log1p(s). For a class
+    that is not the only maximum, p <= 1/2 and log(1 - p) = log1p(-p) is exact. For the
+    only maximum, 1 - p = s / (1 + s), and log s is the log-sum-exp of the other shifted
+    logits: finite even where s underflows (logits 1e4 apart), so the gradient is too.
+    """
+    m = tf.reduce_max(logits, axis=axis, keepdims=True)
+    shifted = logits - m
+    e = tf.exp(shifted)
+    total = tf.reduce_sum(e, axis=axis, keepdims=True)
+    others = tf.reduce_sum(e - tf.floor(e), axis=axis, keepdims=True)
+    tops = tf.round(total - others)  # how many entries equal the maximum
+    s = others + (tops - 1)
+    log_p = shifted - tf.math.log1p(s)
+    only_top = tf.logical_and(tf.equal(shifted, 0), tf.equal(tops, 1))
+    neg_inf = tf.constant(-np.inf, logits.dtype)
+    log_s = tf.reduce_logsumexp(tf.where(only_top, neg_inf, shifted), axis=axis,
+                                keepdims=True)
+    # Each branch gets inputs that are safe where it is not taken (no inf * 0 gradient).
+    p_elsewhere = tf.exp(tf.where(only_top, tf.constant(-1.0, logits.dtype), log_p))
+    log_miss = tf.where(only_top, log_s - tf.math.log1p(s), tf.math.log1p(-p_elsewhere))
+    return log_p, log_miss
+
+
+@_register
+def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0,
+                                   from_logits=False, label_smoothing=0.0, axis=-1):
+    """Categorical focal cross-entropy per sample, as Keras computes it.
+
+    Introduced in the lesson "Imbalanced classes" (``imbalanced.md``). The sum over the
+    classes of ``alpha * (1 - p) ** gamma * (-y log p)``: the cross-entropy of each class
+    scaled down where the model is already confident. ``gamma = 0`` gives ``alpha`` times
+    ``categorical_crossentropy``.
+
+    With logits (``from_logits=True``, or a softmax output, whose logits lossbook uses
+    as ``categorical_crossentropy`` does; Keras' focal loss clips such probabilities
+    instead) ``log p`` and ``log(1 - p)`` are computed from the logits directly, so the
+    loss and its gradient are finite and accurate for logits of ``±1e4``. With
+    probabilities the numbers are Keras': divided by their sum, clipped to
+    ``[eps, 1 - eps]``.
+
+    Args:
+        y_true: one-hot or probability labels, the shape of ``y_pred``.
+        y_pred: probabilities, or logits with ``from_logits=True``; floats.
+        alpha: a weight in ``[0, 1]`` for every class.
+        gamma: the focusing parameter, finite and ``>= 0``.
+        from_logits, label_smoothing, axis: as in ``categorical_crossentropy``.
+
+    Raises:
+        As ``categorical_crossentropy``; ``ValueError`` on a bad ``alpha`` or ``gamma``.
+    """
+    where = "categorical_focal_crossentropy"
+    alpha = _focal_setting(alpha, "alpha", where, upper=1)
+    gamma = _focal_setting(gamma, "gamma", where)
+    from_logits = as_bool(from_logits, name="from_logits", where=where)
+    label_smoothing = _label_smoothing_setting(label_smoothing, where)
+    y_pred, from_logits = _softmax_logits(y_pred, from_logits, where)
+    y_true, y_pred, axis = _prepare_distributions(y_true, y_pred, axis, where)
+    if y_pred.shape[axis] == 1:
+        warnings.warn(
+            f"In loss {where}, expected y_pred.shape to be (batch_size, num_classes) with "
+            f"num_classes > 1. Received: y_pred.shape={shape_str(y_pred.shape)}. "
+            "Consider using 'binary_crossentropy' if you only have 2 classes.",
+            SyntaxWarning,
+            stacklevel=2,
+        )
+    out_dtype = y_pred.dtype
+    compute = _compute_dtype(out_dtype)
+    y_true, y_pred = tf.cast(y_true, compute), tf.cast(y_pred, compute)
+    if label_smoothing:
+        num_classes = tf.cast(tf.shape(y_true)[axis], compute)
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
+    if from_logits:
+        log_p, log_miss = _stable_log_softmax_and_log_miss(y_pred, axis)
+        focal_factor = tf.exp(gamma * log_miss) if gamma else tf.ones_like(log_p)
+        cross_entropy = -y_true * log_p
+    else:
+        epsilon = keras.config.epsilon()
+        p = y_pred / tf.reduce_sum(y_pred, axis=axis, keepdims=True)
+        p = tf.clip_by_value(p, epsilon, 1.0 - epsilon)
+        cross_entropy = -y_true * tf.math.log(p)
+        focal_factor = tf.pow(1.0 - p, gamma)
+    loss = tf.reduce_sum(alpha * focal_factor * cross_entropy, axis=axis)
+    return tf.cast(loss, out_dtype)
+
+
+class _BinaryLoss(_CheckedLoss):
+    """A binary loss: labels and predictions of one shape (a trailing 1 aligned)."""
+
+    def _per_sample_shape(self, y_true, y_pred):
+        y_true, y_pred = align_last_axis(y_true, y_pred, where=self._where)
+        axis = _class_axis(y_pred, self.axis, self._where)
+        return y_pred.shape[:axis] + y_pred.shape[axis + 1:]
+
+    def get_config(self):
+        return {
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
+            "name": self.name,
+            "reduction": self.reduction,
+            "dtype": self.dtype,
+        }
+
+
+@_register
+class BinaryCrossentropy(_BinaryLoss):
+    """Binary cross-entropy as a ``keras.losses.Loss``: a drop-in for Keras' own.
+
+    Introduced in the lesson "Binary cross-entropy" (``binary_cross_entropy.md``).
+    Computes ``binary_crossentropy`` (sigmoid outputs included), then Keras' reduction.
+
+    Args:
+        from_logits: whether ``y_pred`` holds logits rather than probabilities; a bool.
+        label_smoothing: in ``[0, 1]``; labels become ``y * (1 - s) + s / 2``.
+        axis: the axis averaged over.
+        reduction, name, dtype: as in Keras.
+
+    Every call checks its inputs before Keras converts them (see ``lossbook.losses``),
+    and labels outside ``[0, 1]`` when the numbers are seen.
+    """
+
+    _where = "BinaryCrossentropy"
+
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="binary_crossentropy",
+        dtype=None,
+    ):
+        self.from_logits = as_bool(from_logits, name="from_logits", where=self._where)
+        self.label_smoothing = _label_smoothing_setting(label_smoothing, self._where)
+        self.axis = _axis_setting(axis, self._where)
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+    def call(self, y_true, y_pred):
+        return binary_crossentropy(
+            y_true, y_pred, from_logits=self.from_logits,
+            label_smoothing=self.label_smoothing, axis=self.axis,
+        )
+
+
+@_register
+class BinaryFocalCrossentropy(_BinaryLoss):
+    """Binary focal cross-entropy as a ``keras.losses.Loss``: a drop-in for Keras' own.
+
+    Introduced in the lesson "Imbalanced classes" (``imbalanced.md``). Computes
+    ``binary_focal_crossentropy``, then Keras' reduction.
+
+    Args:
+        apply_class_balancing: weight positives by ``alpha``, negatives by
+            ``1 - alpha``; a bool.
+        alpha: in ``[0, 1]``.
+        gamma: the focusing parameter, finite and ``>= 0``.
+        from_logits, label_smoothing, axis, reduction, name, dtype: as in
+            ``BinaryCrossentropy``.
+    """
+
+    _where = "BinaryFocalCrossentropy"
+
+    def __init__(
+        self,
+        apply_class_balancing=False,
+        alpha=0.25,
+        gamma=2.0,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="binary_focal_crossentropy",
+        dtype=None,
+    ):
+        self.apply_class_balancing = as_bool(
+            apply_class_balancing, name="apply_class_balancing", where=self._where)
+        self.alpha = _focal_setting(alpha, "alpha", self._where, upper=1)
+        self.gamma = _focal_setting(gamma, "gamma", self._where)
+        self.from_logits = as_bool(from_logits, name="from_logits", where=self._where)
+        self.label_smoothing = _label_smoothing_setting(label_smoothing, self._where)
+        self.axis = _axis_setting(axis, self._where)
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+    def call(self, y_true, y_pred):
+        return binary_focal_crossentropy(
+            y_true, y_pred, apply_class_balancing=self.apply_class_balancing,
+            alpha=self.alpha, gamma=self.gamma, from_logits=self.from_logits,
+            label_smoothing=self.label_smoothing, axis=self.axis,
+        )
+
+    def get_config(self):
+        return {"apply_class_balancing": self.apply_class_balancing, "alpha": self.alpha,
+                "gamma": self.gamma, **super().get_config()}
+
+
+@_register
+class CategoricalFocalCrossentropy(_CheckedLoss):
+    """Categorical focal cross-entropy as a ``keras.losses.Loss``: Keras' class, checked.
+
+    Introduced in the lesson "Imbalanced classes" (``imbalanced.md``). Computes
+    ``categorical_focal_crossentropy``, then Keras' reduction.
+
+    Args:
+        alpha: in ``[0, 1]``.
+        gamma: the focusing parameter, finite and ``>= 0``.
+        from_logits, label_smoothing, axis, reduction, name, dtype: as in
+            ``CategoricalCrossentropy``.
+    """
+
+    _where = "CategoricalFocalCrossentropy"
+
+    def __init__(
+        self,
+        alpha=0.25,
+        gamma=2.0,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="categorical_focal_crossentropy",
+        dtype=None,
+    ):
+        self.alpha = _focal_setting(alpha, "alpha", self._where, upper=1)
+        self.gamma = _focal_setting(gamma, "gamma", self._where)
+        self.from_logits = as_bool(from_logits, name="from_logits", where=self._where)
+        self.label_smoothing = _label_smoothing_setting(label_smoothing, self._where)
+        self.axis = _axis_setting(axis, self._where)
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+    def _per_sample_shape(self, y_true, y_pred):
+        axis = _distribution_axis(y_true, y_pred, self.axis, self._where)
+        return y_pred.shape[:axis] + y_pred.shape[axis + 1:]
+
+    def call(self, y_true, y_pred):
+        return categorical_focal_crossentropy(
+            y_true, y_pred, alpha=self.alpha, gamma=self.gamma,
+            from_logits=self.from_logits, label_smoothing=self.label_smoothing,
+            axis=self.axis,
+        )
+
+    def get_config(self):
+        return {
+            "alpha": self.alpha,
+            "gamma": self.gamma,
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
             "axis": self.axis,
             "name": self.name,
             "reduction": self.reduction,
