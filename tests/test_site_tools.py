@@ -594,6 +594,58 @@ class TestCutStylesheets:
         assert "<style" not in purge_page(page)
 
 
+class TestCutSiteStylesheet:
+    """lossbook._site.css.purge_site_stylesheet: Material's stylesheet, cut to the site."""
+
+    CSS = (".md-typeset{color:red}.md-banner{top:0}.md-search-result__item{margin:0}"
+           ".tabbed-control--next{right:0}.md-annotation{left:0}"
+           ":root{--md-used:1px;--md-unused:2px}.md-typeset{padding:var(--md-used)}")
+
+    def site(self, tmp_path):
+        styles = tmp_path / "assets" / "stylesheets"
+        styles.mkdir(parents=True)
+        (styles / "main.abc.min.css").write_text(self.CSS)
+        (styles / "palette.x.min.css").write_text("")
+        scripts = tmp_path / "assets" / "javascripts"
+        scripts.mkdir(parents=True)
+        (scripts / "bundle.js").write_text(
+            'x("li",{class:"md-search-result__item"});let t=`tabbed-control--${e}`;')
+        link = '<link rel="stylesheet" href="{}assets/stylesheets/main.abc.min.css">'
+        (tmp_path / "index.html").write_text(link.format("") + '<div class="md-typeset">')
+        (tmp_path / "page").mkdir()
+        (tmp_path / "page" / "index.html").write_text(link.format("../"))
+        (tmp_path / "en").mkdir()  # a sub-site, which cuts its own
+        (tmp_path / "en" / "index.html").write_text(
+            link.format("") + '<div class="md-annotation">')
+        return tmp_path
+
+    def test_keeps_what_pages_and_scripts_use_and_renames(self, tmp_path):
+        from lossbook._site.css import purge_site_stylesheet
+
+        site = self.site(tmp_path)
+        before, after = purge_site_stylesheet(site, skip=["en/"])
+        assert (before, after) == (len(self.CSS), after) and after < before
+        styles = site / "assets" / "stylesheets"
+        assert not (styles / "main.abc.min.css").exists()
+        [cut] = styles.glob("main.*.cut.css")
+        text = cut.read_text()
+        # On a page; added by a script; named by a script's template string.
+        assert ".md-typeset{color:red}" in text
+        assert ".md-search-result__item{margin:0}" in text
+        assert ".tabbed-control--next{right:0}" in text
+        # Used nowhere, or only by the skipped sub-site; an unused custom property.
+        assert "md-banner" not in text and "md-annotation" not in text
+        assert "--md-used:1px" in text and "--md-unused" not in text
+        assert cut.name in (site / "page" / "index.html").read_text()
+        assert cut.name in (site / "index.html").read_text()
+        assert "main.abc.min.css" in (site / "en" / "index.html").read_text()
+
+    def test_a_site_without_materials_stylesheet_is_left_alone(self, tmp_path):
+        from lossbook._site.css import purge_site_stylesheet
+
+        assert purge_site_stylesheet(tmp_path) is None
+
+
 class TestSlimNotebookPage:
     CELL = ('<div class="jupyter-wrapper"><clipboard-copy for="cell-1"><div>'
             '<svg aria-hidden="true" class="clipboard-copy-icon" height="20" width="20">'

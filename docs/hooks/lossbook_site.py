@@ -116,16 +116,24 @@ def on_post_page(output, page, config):
 
 
 def on_post_build(config):
+    from mkdocs.config import load_config
+
     build.compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
     settings = _settings(config)
+    subs = [load_config(str(ROOT / config_file), strict=config.strict)
+            for config_file in settings.get("also_build", [])]
+    # Material's stylesheet, cut to the rules this language's pages can use (each
+    # language's site has its own copy).
+    sizes = css.purge_site_stylesheet(config.site_dir,
+                                      skip=[_settings(sub)["path"] for sub in subs])
+    if sizes:
+        log.info("Material's stylesheet cut from %d to %d bytes", *sizes)
     if not settings["path"]:  # the root site serves lossbook's wheel to both languages
         made = wheel.ensure_wheel(ROOT, ROOT / "build" / "wheel", log=log.info)
         wheel.write_index(Path(config.site_dir), made, ROOT)
-    for config_file in settings.get("also_build", []):
+    for sub in subs:
         from mkdocs.commands.build import build as mkdocs_build
-        from mkdocs.config import load_config
 
-        sub = load_config(str(ROOT / config_file), strict=config.strict)
         sub.site_dir = str(Path(config.site_dir) / _settings(sub)["path"])
         sub.plugins.on_startup(command="build", dirty=False)
         try:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html.parser
 import re
+from pathlib import Path
 
 STYLE_RE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S | re.I)
 VAR_RE = re.compile(r"var\(\s*(--[\w-]+)")
@@ -39,6 +40,9 @@ class _Used(html.parser.HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.tags, self.classes, self.ids, self.inline = set(), set(), set(), []
+        # Beginnings of class and id names a script completes at run time
+        # (`tabbed-control--${side}`): a name that starts with one counts as used.
+        self.prefixes: tuple = ()
 
     def handle_starttag(self, tag, attrs):
         self.tags.add(tag.lower())
@@ -101,10 +105,10 @@ def _split_selectors(prelude: str) -> list[str]:
 
 def selector_can_match(selector: str, used: _Used) -> bool:
     rest = _strip_neutral(selector)
-    if not set(CLASS_RE.findall(rest)) <= used.classes:
-        return False
-    if not set(ID_RE.findall(rest)) <= used.ids:
-        return False
+    for names, found in ((CLASS_RE.findall(rest), used.classes),
+                         (ID_RE.findall(rest), used.ids)):
+        if not all(n in found or n.startswith(used.prefixes) for n in names):
+            return False
     tags = {t.lower() for t in TAG_RE.findall(re.sub(r"[.#][\w-]+", " ", rest))}
     return tags <= used.tags | {"html", "body"}
 
@@ -226,3 +230,69 @@ def purge_page(page_html: str) -> str:
         return "" if kept is None else match[1] + _serialize(kept, needed) + match[3]
 
     return STYLE_RE.sub(purge, page_html)
+
+
+# --- Material's stylesheet, cut to the site -------------------------------------------
+
+JS_WORD_RE = re.compile(r"[A-Za-z_][\w-]*")
+# The start of a name in a template string: `tabbed-control--${side}`.
+JS_PREFIX_RE = re.compile(r"([A-Za-z_][\w-]*[-_])\$\{")
+
+
+def _site_used(site: Path, skip: tuple) -> _Used:
+    """The element names, classes and ids of every page of the site, and every word of
+    its scripts (a class a script adds, e.g. to a search result, is a word of it)."""
+    used = _Used()
+    for page in sorted(site.rglob("*.html")):
+        if not any(page.is_relative_to(site / part) for part in skip):
+            used.feed(STYLE_RE.sub("", page.read_text(encoding="utf-8")))
+    for script in sorted((site / "assets" / "javascripts").rglob("*.js")):
+        text = script.read_text(encoding="utf-8")
+        words = set(JS_WORD_RE.findall(text))
+        used.classes |= words
+        used.ids |= words
+        used.tags |= {w.lower() for w in words}
+        used.prefixes += tuple(sorted(set(JS_PREFIX_RE.findall(text))))
+    return used
+
+
+def purge_site_stylesheet(site, skip=()) -> tuple[int, int] | None:
+    """Cuts Material's ``main.*.min.css`` in ``site`` to the rules that can apply to one of
+    its pages, and points every page at the cut file (under a name of its own content).
+
+    What can apply is judged as :func:`purge_page` judges a page, against the whole site:
+    every class, id and element of every page (sub-sites in ``skip`` aside: they cut
+    their own), and every word of the site's scripts, which is how the classes Material's
+    JavaScript adds later (search results, tooltips, the copy button's states) are kept.
+    Custom properties are kept when a kept rule, another stylesheet of the site or a
+    ``style`` attribute uses them. Returns the sizes before and after, or ``None`` when
+    the site has no such stylesheet.
+    """
+    import hashlib
+
+    import tinycss2
+
+    site = Path(site)
+    folder = site / "assets" / "stylesheets"
+    found = sorted(folder.glob("main.*.min.css"))
+    if not found:
+        return None
+    original = found[0]
+    text = original.read_text(encoding="utf-8")
+    used = _site_used(site, tuple(skip))
+    kept = _purge_rules(tinycss2.parse_stylesheet(text, skip_comments=True,
+                                                  skip_whitespace=True), used)
+    others = "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.css"))
+                       if p != original)
+    needed = _needed_properties([kept], "\n".join(used.inline) + "\n" + others)
+    cut = _serialize(kept, needed)
+    name = f"main.{hashlib.sha256(cut.encode()).hexdigest()[:8]}.cut.css"
+    (folder / name).write_text(cut, encoding="utf-8")
+    for page in site.rglob("*.html"):
+        if any(page.is_relative_to(site / part) for part in skip):
+            continue
+        html_text = page.read_text(encoding="utf-8")
+        if original.name in html_text:
+            page.write_text(html_text.replace(original.name, name), encoding="utf-8")
+    original.unlink()
+    return len(text.encode()), len(cut.encode())
