@@ -388,3 +388,65 @@ class TestInKeras:
         b = _trained_kernel(ours, labels, units)
         np.testing.assert_allclose(a.layers[0].kernel.numpy(), b.layers[0].kernel.numpy(),
                                    atol=1e-6)
+
+
+class TestWhatAReviewerTried:
+    def test_unknown_sizes_that_do_not_match_fail_when_the_graph_runs(self):
+        """(n, 1) labels against (n, 2) predictions, traced with (None, None): an error
+        naming both shapes, for the categorical losses as for the binary ones."""
+        spec = [tf.TensorSpec([None, None])] * 2
+        labels, pred = [[1.0], [0.0]], [[0.7, 0.3], [0.2, 0.8]]
+        for fn in (lb.categorical_focal_crossentropy, lb.categorical_crossentropy,
+                   lb.binary_crossentropy):
+            traced = tf.function(lambda y, p, fn=fn: fn(y, p), input_signature=spec)
+            with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[2 1\].*\[2 2\]"):
+                traced(labels, pred)
+
+    def test_under_xla_sizes_that_differ_still_fail(self):
+        """XLA drops asserts; the labels are reshaped to the predictions' shape, which
+        fails loudly instead of broadcasting."""
+        spec = [tf.TensorSpec([None, None])] * 2
+        traced = tf.function(lambda y, p: lb.binary_crossentropy(y, p), jit_compile=True,
+                             input_signature=spec)
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            traced([[1.0], [0.0]], [[0.7, 0.3], [0.2, 0.8]])
+
+    def test_one_weight_per_sequence_is_accepted_as_in_keras(self):
+        """A (batch, 1) weight for (batch, steps) losses broadcasts without enlarging
+        them: Keras' number."""
+        y = RNG.integers(0, 2, (6, 5, 1)).astype("float32")
+        p = RNG.uniform(0.05, 0.95, (6, 5, 1)).astype("float32")
+        w = np.arange(1, 7, dtype="float32")[:, None]
+        for ours, theirs in ((lb.BinaryCrossentropy(), keras.losses.BinaryCrossentropy()),
+                             (lb.BinaryFocalCrossentropy(),
+                              keras.losses.BinaryFocalCrossentropy())):
+            np.testing.assert_allclose(ours(y, p, sample_weight=w),
+                                       theirs(y, p, sample_weight=w), rtol=1e-6)
+        with pytest.raises(ValueError, match="sample_weight has shape"):
+            lb.BinaryCrossentropy()(y, p, sample_weight=np.ones((6, 5, 2), "float32"))
+
+    def test_alpha_per_class_as_keras_documents(self, tmp_path):
+        """alpha=[...] weights each class: Keras' numbers, checked against the class
+        count, kept in the config."""
+        alpha = [0.1, 0.2, 0.3, 0.4]
+        ours = lb.CategoricalFocalCrossentropy(alpha=alpha, from_logits=True)
+        theirs = keras.losses.CategoricalFocalCrossentropy(alpha=alpha, from_logits=True)
+        np.testing.assert_allclose(ours(ONE_HOT, ZC), theirs(ONE_HOT, ZC), rtol=1e-6)
+        assert lb.CategoricalFocalCrossentropy.from_config(ours.get_config()).alpha == alpha
+        with pytest.raises(ValueError, match="alpha has 3 entries but y_pred has 4"):
+            lb.categorical_focal_crossentropy(ONE_HOT, ZC, alpha=[0.1, 0.2, 0.3])
+        with pytest.raises(ValueError, match="each entry of alpha"):
+            lb.CategoricalFocalCrossentropy(alpha=[0.5, 2.0])
+
+    def test_categorical_focal_labels_outside_zero_one_raise(self):
+        with pytest.raises(InvalidValuesError, match=r"labels in \[0, 1\]"):
+            lb.categorical_focal_crossentropy([[-1.0, 0.0]], [[0.5, 0.5]])
+
+    def test_a_prediction_equal_to_its_label_has_a_finite_gradient(self):
+        """gamma < 1 with probabilities: where p equals the label the gradient is 0, not
+        NaN (Keras gives NaN there)."""
+        p = tf.constant([[1.0, 0.0, 0.7]])
+        with tf.GradientTape() as tape:
+            tape.watch(p)
+            loss = lb.binary_focal_crossentropy([[1.0, 0.0, 1.0]], p, gamma=0.5)
+        assert np.isfinite(tape.gradient(loss, p).numpy()).all()

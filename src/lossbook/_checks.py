@@ -213,17 +213,33 @@ def align_last_axis(y_true: tf.Tensor, y_pred: tf.Tensor, *, where: str):
             f"{where}: y_true and y_pred are scalars; the loss is averaged over the "
             "last axis, so they need at least one axis, e.g. shape (1,)"
         )
-    if not (y_true.shape.is_fully_defined() and y_pred.shape.is_fully_defined()):
-        # Sizes known only when the graph runs (None in a TensorSpec): checked then.
-        true_shape, pred_shape = tf.shape(y_true), tf.shape(y_pred)
-        checked = check_values(
-            tf.reduce_all(tf.equal(true_shape, pred_shape)), lambda: tf.strings.format(
-                where + ": y_true has shape {} and y_pred has shape {}; they must be "
-                "equal, or differ only by a trailing axis of size 1",
-                (true_shape, pred_shape)))
-        if checked is not None:  # the computation waits for the check
-            with tf.control_dependencies([checked]):
-                y_true, y_pred = tf.identity(y_true), tf.identity(y_pred)
+    return same_shape_at_run_time(
+        y_true, y_pred, where=where, rule="be equal, or differ only by a trailing axis of size 1")
+
+
+def same_shape_at_run_time(y_true: tf.Tensor, y_pred: tf.Tensor, *, where: str, rule: str):
+    """Checks, when the graph runs, that two tensors of one rank whose sizes are not all
+    known while tracing (``None`` in a ``TensorSpec``) have one shape; returns them, the
+    computation made to wait for the check.
+
+    In a graph the message names both shapes (``tf.errors.InvalidArgumentError``). XLA
+    drops such checks; there ``y_true`` is reshaped to ``y_pred``'s shape, which fails
+    loudly (with TensorFlow's message) when their sizes differ, so ``(n, 1)`` labels
+    cannot broadcast against ``(n, k)`` predictions; only a pair with the same number of
+    elements in another arrangement gets through.
+    """
+    if y_true.shape.is_fully_defined() and y_pred.shape.is_fully_defined():
+        return y_true, y_pred
+    true_shape, pred_shape = tf.shape(y_true), tf.shape(y_pred)
+    if in_xla_context():
+        return tf.reshape(y_true, pred_shape), y_pred
+    checked = check_values(
+        tf.reduce_all(tf.equal(true_shape, pred_shape)), lambda: tf.strings.format(
+            where + ": y_true has shape {} and y_pred has shape {}; they must " + rule,
+            (true_shape, pred_shape)))
+    if checked is not None:  # the computation waits for the check
+        with tf.control_dependencies([checked]):
+            y_true, y_pred = tf.identity(y_true), tf.identity(y_pred)
     return y_true, y_pred
 
 
@@ -240,10 +256,12 @@ def check_sample_weight(sample_weight, losses_shape, *, where: str) -> tf.Tensor
     """Checks a ``sample_weight`` against the per-sample loss shape it will weight.
 
     Accepts what Keras accepts for that shape (a scalar, one weight per sample, with or
-    without a trailing axis of 1) and rejects, with ``ValueError`` at once, weights that
-    would broadcast the losses to a bigger shape. Negative weights and weights that are
-    not finite are rejected by ``check_values``: eagerly, in ``tf.function`` and in
-    ``model.fit`` alike (not under XLA). Returns the weights as a tensor.
+    without a trailing axis of 1, or weights of the losses' rank with sizes of 1 where
+    they broadcast, such as ``(batch, 1)`` for ``(batch, steps)`` losses) and rejects, with
+    ``ValueError`` at once, weights that would broadcast the losses to a bigger shape.
+    Negative weights and weights that are not finite are rejected by ``check_values``:
+    eagerly, in ``tf.function`` and in ``model.fit`` alike (not under XLA).
+    Returns the weights as a tensor.
     """
     weight = as_real_tensor(sample_weight, name="sample_weight", where=where)
     w_shape = weight.shape
@@ -254,8 +272,12 @@ def check_sample_weight(sample_weight, losses_shape, *, where: str) -> tf.Tensor
             w_shape = w_shape[:-1]
         elif l_shape.rank == w_shape.rank + 1 and l_shape[-1] == 1 and w_shape.rank >= 1:
             l_shape = l_shape[:-1]
+        # Equal ranks: each size must be the loss's or 1 (one weight for a whole row of a
+        # sequence's losses, as Keras broadcasts it): the losses never get bigger.
         ok = w_shape.rank == 0 or (
-            w_shape.rank == l_shape.rank and w_shape.is_compatible_with(l_shape)
+            w_shape.rank == l_shape.rank
+            and all(w is None or n is None or w in (1, n)
+                    for w, n in zip(w_shape.as_list(), l_shape.as_list(), strict=True))
         )
         if not ok:
             raise ValueError(

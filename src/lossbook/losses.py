@@ -16,12 +16,16 @@ What they add to Keras: inputs are checked before TensorFlow sees them, on every
   ``ValueError`` naming both shapes; strings and complex numbers raise ``TypeError``; so do
   settings of the wrong kind (``from_logits="no"``). Settings such as ``axis``,
   ``label_smoothing`` or ``profit`` may be scalar tensors whose value is known.
-* When the numbers are seen: class ids outside ``[0, num_classes)`` or not whole, and
-  negative or non-finite sample weights, raise ``InvalidValuesError`` eagerly and
+* When the numbers are seen: class ids outside ``[0, num_classes)`` or not whole, labels
+  of the binary and focal losses outside ``[0, 1]``, negative or non-finite sample
+  weights, and shapes whose sizes were unknown while tracing (``None`` in a
+  ``TensorSpec``) but do not match, raise ``InvalidValuesError`` eagerly and
   ``tf.errors.InvalidArgumentError`` with the same message in ``tf.function`` and
   ``model.fit`` (``InvalidValuesError`` is both a ``ValueError`` and an
   ``InvalidArgumentError``). Under XLA (``jit_compile=True``) TensorFlow drops these
-  checks; out-of-range class ids then give NaN, as Keras' do there.
+  checks: out-of-range class ids then give NaN, as Keras' do there, and other bad values
+  pass; of the shapes, labels are reshaped to the predictions' shape, which fails (with
+  TensorFlow's message) when their sizes differ.
 
 NaN and inf inside ``y_true`` or ``y_pred`` are not errors: they propagate as in Keras
 (``log_cosh`` of an infinite error is inf, where Keras' formula gives NaN for one sign).
@@ -55,6 +59,7 @@ from lossbook._checks import (
     known_scalar,
     positive_finite,
     prepare_pair,
+    same_shape_at_run_time,
     shape_str,
 )
 
@@ -522,7 +527,10 @@ def _distribution_axis(y_true, y_pred, axis, where: str, names=("y_true", "y_pre
 def _prepare_distributions(y_true, y_pred, axis, where: str, names=("y_true", "y_pred")):
     y_pred = _float_predictions(y_pred, names[1], where)
     y_true = as_real_tensor(y_true, name=names[0], where=where, dtype=y_pred.dtype)
-    return y_true, y_pred, _distribution_axis(y_true, y_pred, axis, where, names)
+    axis = _distribution_axis(y_true, y_pred, axis, where, names)
+    # Sizes unknown while tracing ((None, None) in a TensorSpec): checked when run.
+    y_true, y_pred = same_shape_at_run_time(y_true, y_pred, where=where, rule="be equal")
+    return y_true, y_pred, axis
 
 
 def _sparse_shapes(ids, y_pred, axis, where: str):
@@ -962,6 +970,27 @@ def _focal_setting(value, name: str, where: str, upper=None) -> float:
     return float(value)
 
 
+def _class_alpha_setting(alpha, where: str):
+    """``alpha`` of the categorical focal loss: one number in [0, 1], or (as Keras
+    documents) a list with one such number per class, returned as a tuple."""
+    if isinstance(alpha, (list, tuple, np.ndarray)) and np.ndim(alpha) == 1:
+        values = tuple(_focal_setting(a, "each entry of alpha", where, upper=1)
+                       for a in np.asarray(alpha).tolist())
+        if not values:
+            raise ValueError(f"{where}: alpha is an empty list")
+        return values
+    return _focal_setting(alpha, "alpha", where, upper=1)
+
+
+def _check_labels_in_unit_interval(y_true, where: str, what: str):
+    """Labels must lie in [0, 1]; NaN passes (it propagates, as in Keras)."""
+    outside = tf.logical_or(y_true < 0, y_true > 1)
+    check_values(tf.logical_not(tf.reduce_any(outside)), lambda: tf.strings.format(
+        where + ": y_true must hold " + what + ", got values from {} to {}",
+        (tf.reduce_min(y_true), tf.reduce_max(y_true)),
+    ))
+
+
 def _compute_dtype(dtype):
     """float16 and bfloat16 are computed in float32 (their logs and exps lose too much)."""
     return tf.float32 if dtype in (tf.float16, tf.bfloat16) else dtype
@@ -983,12 +1012,9 @@ def _prepare_binary(y_true, y_pred, from_logits, label_smoothing, axis, where):
     y_true, y_pred = align_last_axis(y_true, y_pred, where=where)
     axis = _class_axis(y_pred, axis, where)
     # Labels are probabilities of the positive class. A label of 2 (a class id fed to a
-    # binary loss) gives Keras a negative "loss" without a word. NaN passes, as in Keras.
-    outside = tf.logical_or(y_true < 0, y_true > 1)
-    check_values(tf.logical_not(tf.reduce_any(outside)), lambda: tf.strings.format(
-        where + ": y_true must hold labels in [0, 1] (probabilities of the positive "
-        "class), got values from {} to {}", (tf.reduce_min(y_true), tf.reduce_max(y_true)),
-    ))
+    # binary loss) gives Keras a negative "loss" without a word.
+    _check_labels_in_unit_interval(
+        y_true, where, "labels in [0, 1] (probabilities of the positive class)")
     out_dtype = y_pred.dtype
     compute = _compute_dtype(out_dtype)
     y_true, y_pred = tf.cast(y_true, compute), tf.cast(y_pred, compute)
@@ -1075,7 +1101,9 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
     without balancing is ``binary_crossentropy``.
 
     With logits (``from_logits=True``, or the output of a sigmoid, as in
-    ``binary_crossentropy``) ``1 - p_t`` is computed as ``y sigmoid(-z) + (1 - y)
+    ``binary_crossentropy``; Keras' focal loss recovers them only with
+    ``from_logits=False`` and applies a second sigmoid with ``True``) ``1 - p_t`` is
+    computed as ``y sigmoid(-z) + (1 - y)
     sigmoid(z)`` in log space, so the loss and its gradient stay finite and accurate for
     logits of ``±1e4`` (Keras computes ``1 - p_t`` by subtraction: 0 once ``p_t`` rounds
     to 1, and a NaN gradient there for ``gamma < 1``). With probabilities the numbers
@@ -1110,8 +1138,12 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
         epsilon = keras.config.epsilon()
         p = tf.clip_by_value(y_pred, epsilon, 1.0 - epsilon)
         bce = -(y_true * tf.math.log(p) + (1 - y_true) * tf.math.log(1 - p))
-        p_t = y_true * y_pred + (1 - y_true) * (1 - y_pred)
-        focal_factor = tf.pow(1.0 - p_t, gamma)
+        miss = 1.0 - (y_true * y_pred + (1 - y_true) * (1 - y_pred))  # 1 - p_t
+        # Where the prediction is exactly the label, (1 - p_t) ** gamma has an infinite
+        # slope for gamma < 1 and the loss's true gradient is 0: give it 0, not inf * 0.
+        missed = tf.not_equal(miss, 0)
+        focal_factor = tf.where(missed, tf.pow(tf.where(missed, miss, tf.ones_like(miss)),
+                                               gamma), 0.0 if gamma else 1.0)
     focal_bce = focal_factor * bce
     if apply_class_balancing:
         focal_bce = (y_true * alpha + (1 - y_true) * (1 - alpha)) * focal_bce
@@ -1160,25 +1192,38 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0,
     instead) ``log p`` and ``log(1 - p)`` are computed from the logits directly, so the
     loss and its gradient are finite and accurate for logits of ``±1e4``. With
     probabilities the numbers are Keras': divided by their sum, clipped to
-    ``[eps, 1 - eps]``.
+    ``[eps, 1 - eps]``. Label smoothing divides by the number of classes along ``axis``
+    (Keras divides by the size of the last axis whatever ``axis`` is).
 
     Args:
-        y_true: one-hot or probability labels, the shape of ``y_pred``.
+        y_true: one-hot or probability labels in ``[0, 1]``, the shape of ``y_pred``.
         y_pred: probabilities, or logits with ``from_logits=True``; floats.
-        alpha: a weight in ``[0, 1]`` for every class.
+        alpha: a weight in ``[0, 1]`` for every class, or a list of one per class.
         gamma: the focusing parameter, finite and ``>= 0``.
         from_logits, label_smoothing, axis: as in ``categorical_crossentropy``.
 
     Raises:
-        As ``categorical_crossentropy``; ``ValueError`` on a bad ``alpha`` or ``gamma``.
+        As ``categorical_crossentropy``; ``ValueError`` on a bad ``alpha`` (or one of the
+        wrong length) or ``gamma``; labels outside ``[0, 1]`` as ``binary_crossentropy``.
     """
     where = "categorical_focal_crossentropy"
-    alpha = _focal_setting(alpha, "alpha", where, upper=1)
+    alpha = _class_alpha_setting(alpha, where)
     gamma = _focal_setting(gamma, "gamma", where)
     from_logits = as_bool(from_logits, name="from_logits", where=where)
     label_smoothing = _label_smoothing_setting(label_smoothing, where)
     y_pred, from_logits = _softmax_logits(y_pred, from_logits, where)
     y_true, y_pred, axis = _prepare_distributions(y_true, y_pred, axis, where)
+    _check_labels_in_unit_interval(y_true, where, "labels in [0, 1] (one-hot or class "
+                                   "probabilities)")
+    if isinstance(alpha, tuple):
+        if y_pred.shape[axis] is not None and len(alpha) != y_pred.shape[axis]:
+            raise ValueError(
+                f"{where}: alpha has {len(alpha)} entries but y_pred has "
+                f"{y_pred.shape[axis]} classes (shape {shape_str(y_pred.shape)}, axis "
+                f"{axis}); give one weight per class or a single number")
+        shape = [1] * y_pred.shape.rank
+        shape[axis] = len(alpha)
+        alpha = tf.reshape(tf.constant(alpha, _compute_dtype(y_pred.dtype)), shape)
     if y_pred.shape[axis] == 1:
         warnings.warn(
             f"In loss {where}, expected y_pred.shape to be (batch_size, num_classes) with "
@@ -1344,7 +1389,8 @@ class CategoricalFocalCrossentropy(_CheckedLoss):
         name="categorical_focal_crossentropy",
         dtype=None,
     ):
-        self.alpha = _focal_setting(alpha, "alpha", self._where, upper=1)
+        alpha = _class_alpha_setting(alpha, self._where)
+        self.alpha = list(alpha) if isinstance(alpha, tuple) else alpha
         self.gamma = _focal_setting(gamma, "gamma", self._where)
         self.from_logits = as_bool(from_logits, name="from_logits", where=self._where)
         self.label_smoothing = _label_smoothing_setting(label_smoothing, self._where)
