@@ -44,11 +44,15 @@ PAGE_BUDGET = 600 * 1024
 # The Performance report is left out of the index (its front matter): no query for it.
 SEARCHES = {
     "zh": {"mse.md": "均方误差", "custom_loss.md": "分位数", "cross_entropy.md": "交叉熵",
-           "robust_regression.md": "离群点",
-           "softmax_cross_entropy.md": "softmax", "index.md": "损失函数", "speed.md": "编译"},
+           "robust_regression.md": "离群点", "binary_cross_entropy.md": "二元交叉熵",
+           "imbalanced.md": "召回率",
+           "softmax_cross_entropy.md": "softmax", "index.md": "损失函数", "speed.md": "编译",
+           "keras_pitfalls.md": "陷阱"},
     "en": {"mse.md": "squared", "custom_loss.md": "quantile", "cross_entropy.md": "entropy",
-           "robust_regression.md": "outlier",
-           "softmax_cross_entropy.md": "softmax", "index.md": "loss", "speed.md": "XLA"},
+           "robust_regression.md": "outlier", "binary_cross_entropy.md": "sigmoid",
+           "imbalanced.md": "recall",
+           "softmax_cross_entropy.md": "softmax", "index.md": "loss", "speed.md": "XLA",
+           "keras_pitfalls.md": "traps"},
 }
 # The font set the browser renders with: the files tests/fonts.conf accepts, from these
 # Debian packages (.ci/run and the GitHub workflow install them).
@@ -225,15 +229,24 @@ class Visit:
         return self.page
 
     async def _settle(self):
-        """Waits until the search index, which every page fetches after it has loaded,
-        has arrived and the network is quiet again: the same bytes counted on every run."""
+        """Waits until the search worker, which every page starts after it has loaded,
+        has arrived and the network is quiet again: the same bytes counted on every run.
+        The search index is not among them: the page asks for it only when the reader
+        turns to the search (docs/overrides/main.html)."""
         for _ in range(100):
-            if any(path.endswith("/search/search_index.json") for path in self.server.served):
+            if any("/assets/javascripts/workers/search." in path
+                   for path in self.server.served):
                 break
             await self.page.wait_for_timeout(100)
         else:
-            raise AssertionError("the page never fetched its search index")
+            raise AssertionError("the page never started its search worker")
         await self.page.wait_for_load_state("networkidle")
+        await self.page.wait_for_timeout(300)
+        await self.page.wait_for_load_state("networkidle")
+        assert not self.fetched_index(), "the search index was fetched before any search"
+
+    def fetched_index(self) -> bool:
+        return any(path.endswith("/search/search_index.json") for path in self.server.served)
 
     def _console(self, message):
         if message.type == "error":
@@ -316,6 +329,7 @@ async def check_page(browser, server, lang, page, weights):
         query = SEARCHES[lang].get(str(page))
         if query:
             assert await search(p, query), f"searching {query!r} found nothing"
+            assert visit.fetched_index(), "search worked without its index?"
             links = await p.eval_on_selector_all(".md-search-result__link",
                                                  "els => els.map(e => e.href)")
             assert links and all(("/en/" in link) == (lang == "en") for link in links), links
