@@ -111,3 +111,61 @@ class TestYogurtSalesWithTypos:
 
         with pytest.raises(ValueError, match=message):
             yogurt_sales_with_typos(**kwargs)
+
+
+class TestRarePositives:
+    def test_shapes_dtypes_and_exact_positive_count(self):
+        """float32 (n, 2) and (n, 1); exactly round(n * positive_rate) labels are 1."""
+        from lossbook.data import rare_positives
+
+        x, y = rare_positives(n=1000, positive_rate=0.02, seed=3)
+        assert x.shape == (1000, 2) and y.shape == (1000, 1)
+        assert x.dtype == y.dtype == np.float32
+        assert set(np.unique(y).tolist()) == {0.0, 1.0}
+        assert int(y.sum()) == 20
+
+    def test_seeded(self):
+        """The same seed gives the same data; another seed, other data."""
+        from lossbook.data import rare_positives
+
+        a, b, c = (rare_positives(n=500, seed=s) for s in (7, 7, 8))
+        np.testing.assert_array_equal(a[0], b[0])
+        np.testing.assert_array_equal(a[1], b[1])
+        assert not np.array_equal(a[0], c[0])
+
+    def test_positives_are_shifted_by_separation(self):
+        """Negatives are centred at 0, positives at separation * (0.8, 0.6)."""
+        from lossbook.data import rare_positives
+
+        x, y = rare_positives(n=40_000, positive_rate=0.25, separation=2.0, seed=0)
+        positive = y.ravel() == 1
+        np.testing.assert_allclose(x[~positive].mean(axis=0), [0, 0], atol=0.03)
+        np.testing.assert_allclose(x[positive].mean(axis=0), [1.6, 1.2], atol=0.05)
+        np.testing.assert_allclose(x[~positive].std(axis=0), [1, 1], atol=0.03)
+
+    def test_separation_zero_gives_identical_classes(self):
+        """With separation = 0 the two classes have the same features' distribution."""
+        from lossbook.data import rare_positives
+
+        x, y = rare_positives(n=20_000, positive_rate=0.5, separation=0, seed=1)
+        positive = y.ravel() == 1
+        np.testing.assert_allclose(x[positive].mean(axis=0), x[~positive].mean(axis=0),
+                                   atol=0.05)
+
+    @pytest.mark.parametrize("kwargs,message", [
+        ({"n": 1}, "n must be an integer >= 2"),
+        ({"n": 100.0}, "n must be an integer >= 2"),
+        ({"n": True}, "n must be an integer >= 2"),
+        ({"positive_rate": 0.0}, "positive_rate must be a number"),
+        ({"positive_rate": 1.0}, "positive_rate must be a number"),
+        ({"n": 10, "positive_rate": 0.02}, "at least one row of each class"),
+        ({"positive_rate": np.nan}, "positive_rate must be a number"),
+        ({"positive_rate": "0.02"}, "positive_rate must be a number"),
+        ({"separation": -1.0}, "separation must be a finite number >= 0"),
+        ({"separation": np.inf}, "separation must be a finite number >= 0"),
+    ])
+    def test_bad_arguments_are_named(self, kwargs, message):
+        from lossbook.data import rare_positives
+
+        with pytest.raises(ValueError, match=message):
+            rare_positives(**kwargs)

@@ -74,3 +74,63 @@ class TestRobustFigures:
             assert len(fig.axes[1].get_lines()) == 2  # the pull, and the zero line
         finally:
             plt.close(fig)
+
+
+class TestImbalancedFigures:
+    TABLE = {"plain BCE": (0.98, 0.5, 0.03, 0.05),
+             "plain BCE, moved threshold": (0.97, 0.3, 0.33, 0.31)}
+
+    @pytest.mark.parametrize("lang,name,score", [("zh", "普通交叉熵", "召回率"),
+                                                 ("en", "plain BCE", "recall")])
+    def test_comparison_follows_the_language(self, lang, name, score):
+        """Method and score names are shown in the language; one bar per method and score."""
+        with plotting.language(lang):
+            fig = plotting.plot_imbalance_comparison(
+                {"plain BCE": np.linspace(1, 0.1, 30)}, self.TABLE)
+        try:
+            ax_loss, ax_scores = fig.axes
+            assert [t.get_text() for t in ax_loss.get_legend().get_texts()] == [name]
+            assert score in [t.get_text() for t in ax_scores.get_legend().get_texts()]
+            assert len(ax_scores.patches) == 3 * len(self.TABLE)
+            assert ax_scores.get_xticklabels()[0].get_text() == name
+        finally:
+            plt.close(fig)
+
+    @pytest.mark.parametrize("lang,label", [("zh", "阈值"), ("en", "threshold")])
+    def test_threshold_sweep_marks_both_panels(self, lang, label):
+        """Each mark is a dashed line on both panels, named in the cost panel's legend."""
+        t = np.linspace(0.01, 0.5, 20)
+        with plotting.language(lang):
+            fig = plotting.plot_threshold_sweep(t, {"recall": 1 - t}, t ** 2,
+                                                marks={"0.5": 0.5, "formula": 0.05})
+        try:
+            ax_scores, ax_cost = fig.axes
+            assert ax_scores.get_xlabel() == label
+            assert len(ax_scores.get_lines()) == 1 + 2 and len(ax_cost.get_lines()) == 1 + 2
+            assert [t.get_text() for t in ax_cost.get_legend().get_texts()] == ["0.5", "formula"]
+        finally:
+            plt.close(fig)
+
+
+class TestBinaryCrossEntropyFigure:
+    @pytest.mark.parametrize("lang,label", [("zh", "二元交叉熵"), ("en", "binary cross-entropy")])
+    def test_shades_where_the_definition_breaks(self, lang, label):
+        """One solid and one dashed line a label; the shading covers exactly the logits
+        where the definition is not finite."""
+        z = np.linspace(-10, 10, 21)
+        naive = np.where(np.abs(z) > 8, np.inf, np.log1p(np.exp(-z)))
+        with plotting.language(lang):
+            fig = plotting.plot_bce_logits(z, {1: (np.log1p(np.exp(-z)), naive),
+                                               0: (np.log1p(np.exp(z)), naive)})
+        try:
+            (ax,) = fig.axes
+            assert ax.get_ylabel() == label
+            assert len(ax.get_lines()) == 4
+            [shade] = ax.collections
+            regions = sorted((path.vertices[:, 0].min(), path.vertices[:, 0].max())
+                             for path in shade.get_paths())
+            assert regions == [(-10, -9), (9, 10)], regions
+            # The dashed curves leave out the logits where the definition broke.
+            assert np.isnan(ax.get_lines()[1].get_ydata()[0])
+        finally:
+            plt.close(fig)

@@ -8,7 +8,7 @@ import lossbook._requires  # noqa: F401  (TensorFlow and Keras checked before us
 import numpy as np
 import tensorflow as tf
 
-__all__ = ["seed_weights", "yogurt_sales", "yogurt_sales_with_typos"]
+__all__ = ["rare_positives", "seed_weights", "yogurt_sales", "yogurt_sales_with_typos"]
 
 
 def yogurt_sales(seed: int = 23455, n: int = 32, noise: float = 0.05):
@@ -82,3 +82,51 @@ def seed_weights(shape=(2, 1), stddev: float = 1.0, seed: int = 1) -> np.ndarray
         draw = tf.random.normal(shape, stddev=stddev, seed=seed)
         with tf.compat.v1.Session() as session:
             return session.run(draw)
+
+
+def rare_positives(n: int = 20_000, positive_rate: float = 0.02, separation: float = 1.5,
+                   seed: int = 0):
+    """Two features and a label that is 1 (positive) for a few rows only.
+
+    Introduced in the lesson "Imbalanced classes" (``imbalanced.md``). Exactly
+    ``round(n * positive_rate)`` rows are positive, in an order shuffled with
+    ``np.random.default_rng(seed)``. A negative's features are drawn from the standard
+    normal distribution in two dimensions, a positive's from the same distribution
+    shifted by ``separation * (0.8, 0.6)`` (a shift of length ``separation``). The two
+    classes overlap, so no model separates them; the probability of a positive given
+    ``x`` is a sigmoid of a linear function of ``x``, so logistic regression is the
+    right model.
+
+    Returns:
+        ``(x, y)``: float32 arrays of shape ``(n, 2)`` and ``(n, 1)``, ``y`` of 0s and 1s.
+
+    Raises:
+        ValueError: if ``n`` is not a positive integer, ``positive_rate`` is not a number
+            that gives at least one row of each class, or ``separation`` is not a
+            finite number >= 0.
+    """
+    where = "rare_positives"
+    if isinstance(n, bool) or not (isinstance(n, (int, np.integer)) and n > 1):
+        raise ValueError(f"{where}: n must be an integer >= 2, got {n!r}")
+    ok = isinstance(positive_rate, (int, float, np.integer, np.floating)) and not isinstance(
+        positive_rate, bool
+    ) and np.isfinite(positive_rate)
+    n_positive = int(round(n * positive_rate)) if ok else 0
+    if not (ok and 0 < n_positive < n):
+        raise ValueError(
+            f"{where}: positive_rate must be a number that makes at least one row of each "
+            f"class among n = {n} (round(n * positive_rate) from 1 to {n - 1}), "
+            f"got {positive_rate!r}"
+        )
+    if isinstance(separation, bool) or not (
+        isinstance(separation, (int, float, np.integer, np.floating))
+        and np.isfinite(separation) and separation >= 0
+    ):
+        raise ValueError(f"{where}: separation must be a finite number >= 0, got {separation!r}")
+    rng = np.random.default_rng(seed)
+    y = np.zeros(n, dtype=np.float32)
+    y[:n_positive] = 1.0
+    rng.shuffle(y)
+    shift = float(separation) * np.array([0.8, 0.6])
+    x = rng.normal(size=(n, 2)) + y[:, None] * shift
+    return x.astype(np.float32), y[:, None]

@@ -18,8 +18,10 @@ import numpy as np
 from matplotlib import font_manager
 
 __all__ = [
-    "LANGUAGES", "get_language", "language", "plot_predictions", "plot_training",
-    "plot_gradient_magnitudes", "plot_loss_map", "plot_neg_log", "plot_robust_fits",
+    "LANGUAGES", "get_language", "language", "plot_bce_logits", "plot_predictions",
+    "plot_training",
+    "plot_gradient_magnitudes", "plot_imbalance_comparison", "plot_loss_map", "plot_neg_log",
+    "plot_robust_fits", "plot_threshold_sweep",
     "plot_typos", "plot_weight_paths", "set_language",
 ]
 
@@ -341,4 +343,162 @@ def plot_loss_map(u, losses, pulls):
     for ax in (ax_l, ax_p):
         ax.grid(True, alpha=0.3)
         ax.axhline(0, color="0.5", linewidth=0.8)
+    return fig
+
+
+# The labels of plot_bce_logits (lesson binary_cross_entropy.md).
+_BCE_TEXT = {
+    "logit": {"en": "logit z", "zh": "logit z"},
+    "bce": {"en": "binary cross-entropy", "zh": "二元交叉熵"},
+    "title": {"en": "float32: the definition breaks, the stable form does not",
+              "zh": "float32 下照定义计算会出错，稳定写法不会"},
+    "stable": {"en": "stable form", "zh": "稳定写法"},
+    "naive": {"en": "by the definition", "zh": "照定义计算"},
+    "broken": {"en": "the definition gives inf or nan", "zh": "照定义计算得到 inf 或 nan"},
+}
+
+
+def plot_bce_logits(z, curves):
+    """Binary cross-entropy against the logit ``z``: the stable form, and the definition
+    ``-(y ln sigmoid(z) + (1 - y) ln(1 - sigmoid(z)))`` dashed over it; where the
+    definition is not finite, the background is shaded.
+
+    Introduced in the lesson "Binary cross-entropy" (``binary_cross_entropy.md``).
+
+    Args:
+        z: the logits (x axis), in increasing order.
+        curves: ``{y: (stable, naive)}``, one pair of arrays the length of ``z`` per
+            label ``y``.
+
+    Returns:
+        The Matplotlib figure.
+    """
+    def text(key):
+        return _BCE_TEXT[key][get_language()]
+
+    z = np.asarray(z, dtype=np.float64)
+    fig, ax = plt.subplots(figsize=(5.6, 3.8), layout="constrained")
+    broken = np.zeros(len(z), dtype=bool)
+    for y, (stable, naive) in curves.items():
+        naive = np.asarray(naive, dtype=np.float64)
+        broken |= ~np.isfinite(naive)
+        (line,) = ax.plot(z, stable, linewidth=2.5, alpha=0.6,
+                          label=f"y = {y:g}{_t('colon')}{text('stable')}")
+        ax.plot(z, np.where(np.isfinite(naive), naive, np.nan), color=line.get_color(),
+                linestyle=(0, (2, 2)), linewidth=1.2,
+                label=f"y = {y:g}{_t('colon')}{text('naive')}")
+    ax.fill_between(z, 0, 1, where=broken, transform=ax.get_xaxis_transform(),
+                    color="tab:red", alpha=0.12, linewidth=0, label=text("broken"))
+    ax.set(xlabel=text("logit"), ylabel=text("bce"), title=text("title"))
+    ax.legend(fontsize="small", loc="upper center")
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
+# The labels of plot_imbalance_comparison and plot_threshold_sweep (lesson imbalanced.md),
+# and the names of the methods and scores a snippet passes, shown in the figure's language.
+_IMBALANCED_TEXT = {
+    "epoch": {"en": "epoch (10 full-batch steps)", "zh": "迭代周期（10 个全批量步）"},
+    "own_loss": {"en": "training loss (log scale)", "zh": "训练损失（对数坐标）"},
+    "loss_title": {"en": "each method's own loss", "zh": "各方法自己的损失"},
+    "score": {"en": "score on the test set", "zh": "测试集上的得分"},
+    "score_title": {"en": "precision, recall and F1", "zh": "精确率、召回率与 F1"},
+    "threshold": {"en": "threshold", "zh": "阈值"},
+    "sweep_title": {"en": "moving the threshold (test set)", "zh": "移动阈值（测试集）"},
+    "cost": {"en": "mean cost per sample", "zh": "平均每个样本的代价"},
+    "cost_title": {"en": "the cost of the decisions (test set)",
+                   "zh": "决策的代价（测试集）"},
+    "plain BCE": {"en": "plain BCE", "zh": "普通交叉熵"},
+    "class_weight": {"en": "class_weight", "zh": "class_weight"},
+    "focal, gamma=1": {"en": "focal, γ = 1", "zh": "焦点损失，γ = 1"},
+    "focal, gamma=2": {"en": "focal, γ = 2", "zh": "焦点损失，γ = 2"},
+    # A threshold chosen on the training set ("tuned"); one tick label line per comma.
+    "plain BCE, tuned threshold": {"en": "plain BCE, tuned", "zh": "普通交叉熵，调阈值"},
+    "class_weight, tuned threshold": {"en": "class_weight, tuned",
+                                      "zh": "class_weight，调阈值"},
+    "focal, gamma=1, tuned threshold": {"en": "focal, γ = 1, tuned",
+                                        "zh": "焦点损失，γ = 1，调阈值"},
+    "focal, gamma=2, tuned threshold": {"en": "focal, γ = 2, tuned",
+                                        "zh": "焦点损失，γ = 2，调阈值"},
+    "precision": {"en": "precision", "zh": "精确率"},
+    "recall": {"en": "recall", "zh": "召回率"},
+    "F1": {"en": "F1", "zh": "F1"},
+}
+
+
+def _imbalanced_name(label: str) -> str:
+    return _IMBALANCED_TEXT.get(label, {}).get(get_language(), label)
+
+
+def plot_imbalance_comparison(losses, table):
+    """Training loss curves, and precision, recall and F1 per method as grouped bars.
+
+    Introduced in the lesson "Imbalanced classes" (``imbalanced.md``).
+
+    Args:
+        losses: ``{method: loss per epoch}``; each curve is its method's own loss.
+        table: ``{method: (accuracy, precision, recall, f1)}``, scores in ``[0, 1]``.
+            Method names such as ``"plain BCE"`` are shown in the figure's language.
+
+    Returns:
+        The Matplotlib figure.
+    """
+    fig, (ax_l, ax_s) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained",
+                                     width_ratios=(1, 1.9))
+    for label, values in losses.items():
+        values = np.ravel(values)
+        ax_l.semilogy(np.arange(1, len(values) + 1), values, label=_imbalanced_name(label))
+    ax_l.set(xlabel=_imbalanced_name("epoch"), ylabel=_imbalanced_name("own_loss"),
+             title=_imbalanced_name("loss_title"))
+    ax_l.legend(fontsize="small")
+    names = list(table)
+    positions = np.arange(len(names))
+    width = 0.26
+    for i, score in enumerate(("precision", "recall", "F1")):
+        values = [table[name][i + 1] for name in names]
+        ax_s.bar(positions + (i - 1) * width, values, width, label=_imbalanced_name(score))
+    ticks = [_imbalanced_name(name).replace("，", "\n").replace(", ", "\n") for name in names]
+    ax_s.set_xticks(positions, ticks, fontsize="x-small")
+    ax_s.set(ylabel=_imbalanced_name("score"), title=_imbalanced_name("score_title"),
+             ylim=(0, 1))
+    ax_s.legend(fontsize="small", loc="upper left")
+    for ax in (ax_l, ax_s):
+        ax.grid(True, alpha=0.3)
+    return fig
+
+
+def plot_threshold_sweep(thresholds, scores, costs, *, marks=None):
+    """Scores and the mean cost of one model's decisions against the threshold.
+
+    Introduced in the lesson "Imbalanced classes" (``imbalanced.md``).
+
+    Args:
+        thresholds: the thresholds (x axis), in increasing order.
+        scores: ``{name: values}`` such as ``{"precision": ..., "recall": ...}``, each
+            the length of ``thresholds``; names are shown in the figure's language.
+        costs: the mean cost at each threshold.
+        marks: ``{label: threshold}``, drawn as dashed vertical lines on both panels.
+
+    Returns:
+        The Matplotlib figure.
+    """
+    thresholds = np.ravel(thresholds)
+    fig, (ax_s, ax_c) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained",
+                                     sharex=True)
+    for name, values in scores.items():
+        ax_s.plot(thresholds, np.ravel(values), label=_imbalanced_name(name))
+    ax_c.plot(thresholds, np.ravel(costs), color="tab:red")
+    for (label, at), color in zip((marks or {}).items(), ("0.35", "tab:purple", "tab:olive"),
+                                  strict=False):
+        for ax in (ax_s, ax_c):
+            ax.axvline(at, color=color, linestyle="--", linewidth=1,
+                       label=label if ax is ax_c else None)
+    ax_s.set(xlabel=_imbalanced_name("threshold"), title=_imbalanced_name("sweep_title"),
+             ylim=(0, 1))
+    ax_c.set(xlabel=_imbalanced_name("threshold"), ylabel=_imbalanced_name("cost"),
+             title=_imbalanced_name("cost_title"), ylim=(0, None))
+    ax_s.legend(fontsize="small")
+    ax_c.legend(fontsize="small")
+    for ax in (ax_s, ax_c):
+        ax.grid(True, alpha=0.3)
     return fig
