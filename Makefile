@@ -35,7 +35,7 @@ test: $(VENV)/.test-installed  ## run the whole suite
 # their own: the unit tests of the package and every snippet, not the site.
 OLDEST := .venv-oldest
 UNIT_TESTS := tests/test_losses.py tests/test_robust_losses.py tests/test_crossentropy.py \
-	tests/test_binary_losses.py \
+	tests/test_binary_losses.py tests/test_distribute.py \
 	tests/test_keras_compat.py \
 	tests/test_data.py tests/test_train.py tests/test_plotting.py tests/test_requires.py
 
