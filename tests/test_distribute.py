@@ -68,12 +68,24 @@ class TestTfConfig:
             "cluster": {"worker": ["127.0.0.1:1", "127.0.0.1:2"]},
             "task": {"type": "worker", "index": 1}}
 
+    def test_numpy_integers_are_indices(self):
+        import numpy as np
+
+        assert tf_config(["a:1", "b:2"], np.int64(1))["task"]["index"] == 1
+
     @pytest.mark.parametrize("addresses,index,message", [
-        ([], 0, "at least one worker"), (["a:1"], 1, "index must be 0 to 0, got 1"),
-        (["a:1", "b:2"], -1, "index must be 0 to 1, got -1"), (["a:1"], 0.0, "got 0.0")])
+        ([], 0, "at least one worker"),
+        (["a:1"], 1, "index must be a whole number from 0 to 0, got 1"),
+        (["a:1", "b:2"], -1, "from 0 to 1, got -1"), (["a:1"], 0.0, "got 0.0"),
+        (["a:1", "b:2"], True, "got True"),
+        (["a:1", "a:1"], 0, r"must differ, got \['a:1', 'a:1'\]")])
     def test_bad_arguments_are_named(self, addresses, index, message):
         with pytest.raises(ValueError, match=message):
             tf_config(addresses, index)
+
+    def test_a_single_string_is_not_a_list_of_addresses(self):
+        with pytest.raises(TypeError, match="got the single string '127.0.0.1:1234'"):
+            tf_config("127.0.0.1:1234", 0)
 
 
 class TestRunLocalWorkers:
@@ -108,7 +120,8 @@ class TestRunLocalWorkers:
         """)
         started = time.monotonic()
         with pytest.raises(WorkerError, match=r"(?s)worker 1 of 2 \(127\.0\.0\.1:\d+\) exited "
-                                              r"with status 3:\ncannot reach the chief"):
+                                              r"with status 3 after [\d.]+ s \(worker 0 was "
+                                              r"still running\):\ncannot reach the chief"):
             run_local_workers(path, n=2, timeout=60)
         assert time.monotonic() - started < 30
         assert not alive(int((tmp_path / "pid0").read_text()))
@@ -152,7 +165,10 @@ class TestRunLocalWorkers:
         assert all(nothing_listens(a) for a in run.tf_configs[0]["cluster"]["worker"])
 
     @pytest.mark.parametrize("kwargs,error,message", [
-        ({"n": 0}, ValueError, "n must be a whole number >= 1, got 0"),
+        ({"n": 0}, ValueError, "n must be a whole number from 1 to 64, got 0"),
+        ({"n": 65}, ValueError, "got 65"),
+        ({"timeout": True}, ValueError, "got True"),
+        ({"args": "--epochs 3"}, TypeError, "got the single string '--epochs 3'"),
         ({"n": 2.0}, ValueError, "got 2.0"),
         ({"n": True}, ValueError, "got True"),
         ({"timeout": 0}, ValueError, "timeout must be > 0 seconds, got 0"),
@@ -298,3 +314,76 @@ class TestEveryLossUnderAStrategy:
             total = sum(result["lossbook"]["replicas"])
             np.testing.assert_allclose(total, 2 * result["lossbook"]["in_scope"], rtol=1e-5,
                                        err_msg=str(result["case"]))
+
+
+class TestNothingIsLeftBehind:
+    def test_what_a_finished_worker_started_is_stopped(self, script, tmp_path):
+        path = script(f"""
+            import os, subprocess, sys
+            child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+            open(os.path.join({str(tmp_path)!r}, f"child{{os.getpid()}}"), "w").write(
+                str(child.pid))
+            print("done")
+        """)
+        run = run_local_workers(path, n=2, timeout=30)
+        assert run.outputs == ["done\n"] * 2
+        time.sleep(0.2)
+        grandchildren = [int(p.read_text()) for p in tmp_path.glob("child*")]
+        assert len(grandchildren) == 2 and not any(alive(pid) for pid in grandchildren)
+
+    def test_workers_stop_when_the_caller_is_killed(self, script, tmp_path):
+        path = script(f"""
+            import os, time
+            open(os.path.join({str(tmp_path)!r}, f"pid{{os.getpid()}}"), "w").write("")
+            time.sleep(600)
+        """)
+        caller = subprocess.Popen([sys.executable, "-c", (
+            "from lossbook.distribute import run_local_workers; "
+            f"run_local_workers({str(path)!r}, n=2, timeout=600)")])
+        try:
+            deadline = time.monotonic() + 60
+            while len(list(tmp_path.glob("pid*"))) < 2:
+                assert time.monotonic() < deadline, "the workers did not start"
+                time.sleep(0.1)
+        finally:
+            caller.kill()  # SIGKILL: no clean-up of the caller's runs
+            caller.wait()
+        workers = [int(p.name.removeprefix("pid")) for p in tmp_path.glob("pid*")]
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in workers):
+            assert time.monotonic() < deadline, "workers outlived their caller"
+            time.sleep(0.1)
+
+    def test_output_is_kept_when_a_worker_crashes(self, script):
+        path = script("""
+            import os
+            print("joined the cluster")  # not flushed: kept because output is unbuffered
+            os.abort()
+        """)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+        with pytest.raises(WorkerError, match=r"(?s)was killed by SIGABRT.*joined the cluster"):
+            run_local_workers(path, n=1, timeout=30, env=env)
+
+    def test_the_worker_that_failed_first_is_named(self, script):
+        path = script("""
+            import json, os, sys, time
+            if json.loads(os.environ["TF_CONFIG"])["task"]["index"] == 0:
+                time.sleep(1.5)
+                print("peer unavailable")
+                sys.exit(1)
+            print("the real cause")
+            sys.exit(3)
+        """)
+        with pytest.raises(WorkerError, match=r"(?s)^worker 1 of 2 .* exited with status 3 "
+                                              r".*the real cause"):
+            run_local_workers(path, n=2, timeout=30)
+
+    def test_the_timeout_names_the_workers_that_finished(self, script):
+        path = script("""
+            import json, os, time
+            if json.loads(os.environ["TF_CONFIG"])["task"]["index"] == 0:
+                time.sleep(600)
+        """)
+        with pytest.raises(WorkerError, match=r"workers \[0\] of 2 still running after 3 s: "
+                                              r"stopped \(worker 1 exited with status 0"):
+            run_local_workers(path, n=2, timeout=3)

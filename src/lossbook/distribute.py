@@ -1,15 +1,21 @@
-"""Start a small TensorFlow cluster on this machine: worker processes on 127.0.0.1.
+"""Start a small TensorFlow cluster on this machine: worker processes addressed at 127.0.0.1.
 
 Introduced in the lesson "the loss under tf.distribute" (distributed.md), to run
 ``MultiWorkerMirroredStrategy`` with two workers without a second machine. Each worker
 runs the same script with its own ``TF_CONFIG``; the run is bounded in time, and no
-process is left behind, whatever happens.
+worker (nor anything a worker started) is left running: not when a worker fails, not on
+a timeout, not on Ctrl-C, and not when the calling process itself is killed.
+
+The workers reach each other at 127.0.0.1, but TensorFlow's servers listen on every
+network interface while they run: use this on a trusted network or behind a firewall.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import numbers
+import operator
 import os
 import signal
 import socket
@@ -37,12 +43,22 @@ class WorkerRun:
 
 def tf_config(addresses, index: int) -> dict:
     """The ``TF_CONFIG`` of worker ``index`` of a cluster of workers at ``addresses``."""
+    if isinstance(addresses, (str, bytes)):
+        raise TypeError(f"tf_config: addresses must be a list of 'host:port' strings, got "
+                        f"the single string {addresses!r}")
     addresses = [str(a) for a in addresses]
     if not addresses:
         raise ValueError("tf_config: the cluster needs at least one worker address")
-    if not isinstance(index, int) or not 0 <= index < len(addresses):
-        raise ValueError(f"tf_config: index must be 0 to {len(addresses) - 1}, got {index!r}")
-    return {"cluster": {"worker": addresses}, "task": {"type": "worker", "index": index}}
+    if len(set(addresses)) != len(addresses):
+        raise ValueError(f"tf_config: the worker addresses must differ, got {addresses}")
+    try:
+        position = None if isinstance(index, bool) else operator.index(index)
+    except TypeError:
+        position = None
+    if position is None or not 0 <= position < len(addresses):
+        raise ValueError(f"tf_config: index must be a whole number from 0 to "
+                         f"{len(addresses) - 1}, got {index!r}")
+    return {"cluster": {"worker": addresses}, "task": {"type": "worker", "index": position}}
 
 
 def _free_ports(n: int) -> list[int]:
@@ -60,15 +76,43 @@ def _free_ports(n: int) -> list[int]:
 
 
 def _stop(processes) -> None:
-    """Kills every worker still running (its whole process group) and reaps it."""
+    """Kills every worker's process group, running or not (a worker that has exited may
+    have left children behind), and reaps the workers."""
     for process in processes:
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     for process in processes:
         process.wait()
+
+
+# Each worker starts here: a thread kills the worker's whole process group as soon as
+# the process that started it is gone (even killed with SIGKILL, when no clean-up of
+# ours can run), then the script runs as ``python script args...`` would run it.
+_LAUNCHER = """
+import os, runpy, signal, sys, threading, time
+parent = int(os.environ.pop("LOSSBOOK_WORKER_PARENT"))
+def watch():
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os.killpg(0, signal.SIGKILL)
+threading.Thread(target=watch, daemon=True).start()
+if os.getppid() != parent:
+    os.killpg(0, signal.SIGKILL)
+sys.argv = sys.argv[1:]
+sys.path[0] = os.path.dirname(os.path.abspath(sys.argv[0]))
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def _status(code: int) -> str:
+    if code < 0:
+        try:
+            return f"was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"was killed by signal {-code}"
+    return f"exited with status {code}"
 
 
 def _tail(text: str, lines: int = 15) -> str:
@@ -77,69 +121,100 @@ def _tail(text: str, lines: int = 15) -> str:
 
 def run_local_workers(script, n: int = 2, *, args=(), timeout: float = 60.0,
                       env=None) -> WorkerRun:
-    """Runs ``python script *args`` as ``n`` TensorFlow workers on 127.0.0.1.
+    """Runs ``python script *args`` as ``n`` TensorFlow workers addressed at 127.0.0.1.
 
     Worker ``i`` gets ``TF_CONFIG = tf_config(addresses, i)`` in its environment (the
-    addresses are free loopback ports), so ``tf.distribute.MultiWorkerMirroredStrategy()``
-    in the script finds the cluster. Returns each worker's ``TF_CONFIG`` and its output
-    (stdout and stderr together) once all have exited with status 0.
+    addresses are ports that were free on 127.0.0.1), so
+    ``tf.distribute.MultiWorkerMirroredStrategy()`` in the script finds the cluster.
+    ``env`` (default: this process's environment) is the workers' environment, with
+    ``PYTHONUNBUFFERED=1`` added so that their output is kept up to a crash. Returns each
+    worker's ``TF_CONFIG`` and its output (stdout and stderr together) once all have
+    exited with status 0.
 
-    Raises ``WorkerError`` naming the worker and showing the end of its output if one
-    fails, and naming the ones still running if they are not all done after ``timeout``
-    seconds (a worker whose peer died waits for it; the timeout turns that into an
-    error). Either way every worker is killed and reaped before the error is raised:
-    nothing keeps running, and the ports are free again.
+    Raises ``WorkerError`` when a worker fails, naming the one that failed first and
+    showing the end of its output (with the state of the others), and when the workers
+    are not all done after ``timeout`` seconds (a worker whose peer died waits for it;
+    the timeout turns that into an error). Either way every worker's process group is
+    killed and the workers reaped before the error is raised: nothing keeps running, and
+    the ports are free again. If the calling process dies, the workers kill themselves
+    within about a second.
     """
     script = Path(script)
     if not script.is_file():
         raise FileNotFoundError(f"run_local_workers: no script at {script}")
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"run_local_workers: n must be a whole number >= 1, got {n!r}")
-    if not timeout > 0:
+    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 64:
+        raise ValueError(f"run_local_workers: n must be a whole number from 1 to 64, got {n!r}")
+    if (isinstance(timeout, bool) or not isinstance(timeout, numbers.Real)
+            or not timeout > 0):
         raise ValueError(f"run_local_workers: timeout must be > 0 seconds, got {timeout!r}")
+    if isinstance(args, (str, bytes)):
+        raise TypeError(f"run_local_workers: args must be a list of arguments, got the single "
+                        f"string {args!r}")
+    args = [str(a) for a in args]
     addresses = [f"127.0.0.1:{port}" for port in _free_ports(n)]
     configs = [tf_config(addresses, i) for i in range(n)]
-    base = dict(os.environ if env is None else env)
+    base = {"PYTHONUNBUFFERED": "1", **(os.environ if env is None else env)}
     started = time.monotonic()
-    processes, logs = [], []
+    processes, logs, ended = [], [], {}  # ended: worker -> seconds when first seen done
+
+    def output(i, lines=15):
+        logs[i].seek(0)
+        return _tail(logs[i].read(), lines)
+
+    def others(than):
+        states = []
+        for j, process in enumerate(processes):
+            if j in than:
+                continue
+            if j in ended:
+                states.append(f"worker {j} {_status(process.returncode)} after "
+                              f"{ended[j]:.1f} s")
+            else:
+                states.append(f"worker {j} was still running")
+        return "; ".join(states)
+
     try:
         for config in configs:
-            log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+            log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace",
+                                         newline="")
             logs.append(log)
             processes.append(subprocess.Popen(
-                [sys.executable, str(script), *map(str, args)],
-                env=dict(base, TF_CONFIG=json.dumps(config)),
+                [sys.executable, "-c", _LAUNCHER, str(script), *args],
+                env={**base, "TF_CONFIG": json.dumps(config),
+                     "LOSSBOOK_WORKER_PARENT": str(os.getpid())},
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True,  # its own process group: killed as a whole
             ))
         deadline = started + timeout
-        while any(p.poll() is None for p in processes):
-            failed = [i for i, p in enumerate(processes) if p.poll() not in (None, 0)]
+        while True:
+            now = time.monotonic() - started
+            for i, process in enumerate(processes):
+                if i not in ended and process.poll() is not None:
+                    ended[i] = now
+            failed = sorted((t, i) for i, t in ended.items() if processes[i].returncode)
             if failed:
-                i = failed[0]
-                logs[i].seek(0)
+                _, i = failed[0]
                 raise WorkerError(
-                    f"worker {i} of {n} ({addresses[i]}) exited with status "
-                    f"{processes[i].returncode}:\n{_tail(logs[i].read())}")
+                    f"worker {i} of {n} ({addresses[i]}) {_status(processes[i].returncode)} "
+                    f"after {ended[i]:.1f} s ({others({i}) or 'no other worker'}):\n"
+                    f"{output(i)}")
+            if len(ended) == n:
+                break
             if time.monotonic() > deadline:
-                running = [i for i, p in enumerate(processes) if p.poll() is None]
-                outputs = []
-                for i in running:
-                    logs[i].seek(0)
-                    outputs.append(f"--- worker {i}:\n{_tail(logs[i].read(), 8)}")
+                running = [i for i in range(n) if i not in ended]
+                tails = "\n".join(f"--- worker {i}:\n{output(i, 8)}" for i in running)
+                done = others(set(running))
                 raise WorkerError(
-                    f"workers {running} of {n} still running after {timeout:g} s: stopped. "
-                    "A worker waits for all the others to join the cluster; check that "
-                    "each one can start and reach 127.0.0.1.\n" + "\n".join(outputs))
+                    f"workers {running} of {n} still running after {timeout:g} s: stopped"
+                    f"{' (' + done + ')' if done else ''}. A worker waits until all the "
+                    "others have joined the cluster and until its peers finish each step: "
+                    "check that each one can start and reach 127.0.0.1, or, if they were "
+                    "still working, give them a larger timeout.\n" + tails)
             time.sleep(0.05)
         outputs = []
-        for i, (process, log) in enumerate(zip(processes, logs, strict=True)):
+        for log in logs:
             log.seek(0)
-            text = log.read()
-            if process.returncode != 0:
-                raise WorkerError(f"worker {i} of {n} ({addresses[i]}) exited with status "
-                                  f"{process.returncode}:\n{_tail(text)}")
-            outputs.append(text)
+            outputs.append(log.read())
         return WorkerRun(configs, outputs, time.monotonic() - started)
     finally:
         _stop(processes)
