@@ -17,17 +17,18 @@ import pytest
 from lossbook.distribute import WorkerError, WorkerRun, run_local_workers, tf_config
 
 
-def children_of(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (Linux /proc)."""
+def running_script(script: Path) -> list[int]:
+    """The live processes whose command line names ``script`` (workers of these tests;
+    the suite's own children, such as the site's build, are not counted)."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+        if os.fsencode(str(script)) in cmdline and alive(int(entry)):
             found.append(int(entry))
     return found
 
@@ -125,7 +126,7 @@ class TestRunLocalWorkers:
             run_local_workers(path, n=2, timeout=60)
         assert time.monotonic() - started < 30
         assert not alive(int((tmp_path / "pid0").read_text()))
-        assert children_of(os.getpid()) == []
+        assert running_script(path) == []
 
     def test_workers_past_the_timeout_are_stopped_with_their_grandchildren(self, script,
                                                                           tmp_path):
@@ -148,7 +149,7 @@ class TestRunLocalWorkers:
         assert len(grandchildren) == 2
         time.sleep(0.2)  # init reaps them
         assert not any(alive(pid) for pid in grandchildren)
-        assert children_of(os.getpid()) == []
+        assert running_script(path) == []
 
     def test_no_port_is_left_listening(self, script):
         path = script("""
