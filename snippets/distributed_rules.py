@@ -7,8 +7,11 @@ its step on one device (the same global batch). Asserted: every reduction of a K
 loss object gives ratio 1 (to 1e-6) in the loop and in fit, except
 "mean_with_sample_weight" with sample weights, which is off (each replica divides by
 its own weights' sum) and right again when both halves' weights have the same sum;
+masked sequences likewise (each replica divides by its own number of valid steps);
 the regularisation loss added by hand in a loop is doubled, and right with
-tf.nn.scale_regularization_loss and in fit.
+tf.nn.scale_regularization_loss and in fit; a Keras loss in the scope but outside
+strategy.run is halved; reduction=None in fit takes the steps of the sum and reports
+the loss times 2.
 """
 
 # The lesson's set-up, as the page shows it (distributed_loop.py).
@@ -112,6 +115,38 @@ print("with equal sums, 2 replicas / 1 device:",
 # --8<-- [end:weight_sums]
 
 assert np.allclose(balanced_ratio, 1, rtol=1e-5, atol=0), balanced_ratio
+
+# --8<-- [start:masks]
+# 8 sequences of 4 steps; zeros are padding, which the Masking layer masks.
+# Replica 0 gets the short sequences (5 valid steps), replica 1 the long ones (15).
+targets_seq = np.random.default_rng(1).normal(size=(8, 4, 1)).astype("float32")
+
+
+def masked_step(strategy, lengths):
+    """The change of the one weight after one SGD step on masked sequences."""
+    sequences = np.zeros((8, 4, 1), "float32")
+    for row, length in enumerate(lengths):
+        sequences[row, :length, 0] = np.arange(1, length + 1)
+    with strategy.scope():
+        model = keras.Sequential([keras.Input((4, 1)), keras.layers.Masking(0.0),
+                                  keras.layers.Dense(1, use_bias=False)])
+        model.layers[-1].kernel.assign([[0.5]])
+        model.compile(optimizer=keras.optimizers.SGD(0.01),
+                      loss=keras.losses.MeanSquaredError())
+    model.fit(sequences, targets_seq, batch_size=8, shuffle=False, verbose=0)
+    return float(model.layers[-1].kernel.numpy()[0, 0] - 0.5)
+
+
+uneven = [1, 1, 2, 1, 4, 4, 3, 4]
+masked_ratio = masked_step(strategy, uneven) / masked_step(one_device, uneven)
+print(f"masked sequences, 2 replicas / 1 device: {masked_ratio:.4f}")
+# --8<-- [end:masks]
+
+assert abs(masked_ratio - 1) > 1e-3, masked_ratio
+# With as many valid steps on each replica (8 and 8), the step is right again.
+even = [1, 1, 2, 4, 4, 1, 2, 1]
+even_ratio = masked_step(strategy, even) / masked_step(one_device, even)
+assert abs(even_ratio - 1) < 1e-5, even_ratio
 
 # --8<-- [start:regularization]
 # Targets that the starting w1 fits exactly: the first step is the L2 penalty's.

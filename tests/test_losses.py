@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -299,3 +301,19 @@ class TestAsymmetricLossClass:
         loaded = keras.models.load_model(tmp_path / "m.keras")
         assert isinstance(loaded.loss, AsymmetricLoss)
         assert (loaded.loss.profit, loaded.loss.cost) == (99, 1)
+
+
+class TestSequenceWeights:
+    def test_one_weight_per_sequence_is_suggested(self):
+        """(batch,) weights against (batch, steps) losses: the message names the shape
+        that weights each sequence, and that shape is accepted."""
+        import lossbook.losses as lb
+
+        ids = np.zeros((8, 5), "int32")
+        logits = np.zeros((8, 5, 3), "float32")
+        loss = lb.SparseCategoricalCrossentropy(from_logits=True)
+        with pytest.raises(ValueError, match=re.escape(
+                "per-sample losses have shape (8, 5); give a scalar or one weight per sample "
+                "(one weight per sequence: shape (8, 1))")):
+            loss(ids, logits, sample_weight=np.ones(8, "float32"))
+        assert np.isfinite(loss(ids, logits, sample_weight=np.ones((8, 1), "float32")))

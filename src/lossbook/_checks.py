@@ -280,10 +280,16 @@ def check_sample_weight(sample_weight, losses_shape, *, where: str) -> tf.Tensor
                     for w, n in zip(w_shape.as_list(), l_shape.as_list(), strict=True))
         )
         if not ok:
+            per_sequence = ""
+            if (w_shape.rank == 1 and l_shape.rank >= 2 and l_shape[0] is not None
+                    and w_shape[0] == l_shape[0]):
+                # (batch,) against (batch, steps): one weight per sequence was meant.
+                per_sequence = (f" (one weight per sequence: shape "
+                                f"({l_shape[0]}, {', '.join(['1'] * (l_shape.rank - 1))}))")
             raise ValueError(
                 f"{where}: sample_weight has shape {shape_str(weight.shape)} but the "
                 f"per-sample losses have shape {shape_str(losses_shape)}; give a scalar "
-                "or one weight per sample"
+                f"or one weight per sample{per_sequence}"
             )
     if weight.dtype.is_floating:
         check_values(
