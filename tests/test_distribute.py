@@ -256,7 +256,28 @@ for name, ours, theirs, kwargs, y_true, y_pred in cases:
                                             sample_weight=weight if weighted else None))
                 values[side] = {"replicas": local, "in_scope": whole.tolist()}
             results.append({"case": [name, reduction, weighted], **values})
-print(json.dumps({"replicas": strategy.num_replicas_in_sync, "results": results}))
+# model.fit with sample weights: the same loss history as Keras'; and a bad class id
+# still raises lossbook's message from inside a replica.
+x = rng.normal(size=(16, 4)).astype("float32")
+fit_ids = rng.integers(0, 3, 16)
+fit_weight = rng.uniform(0.5, 1, 16).astype("float32")
+history = {}
+for side, make in [("lossbook", lb.SparseCategoricalCrossentropy),
+                   ("keras", keras.losses.SparseCategoricalCrossentropy)]:
+    with strategy.scope():
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.SGD(0.5), loss=make())
+    history[side] = model.fit(x, fit_ids, sample_weight=fit_weight, batch_size=16, epochs=2,
+                              verbose=0, shuffle=False).history["loss"]
+try:
+    model.compile(optimizer="sgd", loss=lb.SparseCategoricalCrossentropy())
+    model.fit(x, np.where(fit_ids == 0, 5, fit_ids), batch_size=16, verbose=0)
+    error = None
+except tf.errors.InvalidArgumentError as err:
+    error = str(err)
+print(json.dumps({"replicas": strategy.num_replicas_in_sync, "results": results,
+                  "fit": history, "error": error}))
 '''
 
 
@@ -388,3 +409,15 @@ class TestNothingIsLeftBehind:
         with pytest.raises(WorkerError, match=r"workers \[0\] of 2 still running after 3 s: "
                                               r"stopped \(worker 1 exited with status 0"):
             run_local_workers(path, n=2, timeout=3)
+
+    def test_fit_under_the_strategy_equals_keras(self, under_a_strategy):
+        """model.fit with sample weights, compiled in the scope: the same loss history as
+        Keras' SparseCategoricalCrossentropy (to 1e-6)."""
+        import numpy as np
+
+        fit = under_a_strategy["fit"]
+        np.testing.assert_allclose(fit["lossbook"], fit["keras"], rtol=1e-6)
+
+    def test_a_bad_class_id_raises_from_inside_a_replica(self, under_a_strategy):
+        assert ("sparse_categorical_crossentropy: class ids must lie in [0, 3), got values "
+                "from 1 to 5" in under_a_strategy["error"])
