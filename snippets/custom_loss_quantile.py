@@ -75,3 +75,20 @@ bias_gaps = np.abs(np.array(biases) - np.array(predicted_biases))
 spacing = 0.1 / (
     n + 1
 )  # average gap between neighbouring values of n uniform draws
+
+# The explorable figure under this section (custom_loss.md, build.insert_widgets):
+# the data it starts from, and this run's exact minimisers at the page's PROFIT=99,
+# COST=1, without and with the bias, which it must show at those settings
+# (tests/test_widgets.py).
+at_default = {}
+for key, features in (("plain", x), ("bias", x_b)):
+    w_default = exact_asymmetric_fit(features, y_, profit=99, cost=1)
+    counted = count_residuals(features, y_, w_default, tol=1e-9)
+    at_default[key] = {"w": w_default.ravel(), **counted._asdict()}
+widget = {
+    "x": x,
+    "y": y_.ravel(),
+    "profit": 99,
+    "cost": 1,
+    "at_default": at_default,
+}

@@ -97,3 +97,23 @@ good = np.setdiff1d(np.arange(len(y_)), bad)
 ordinary_huber = float(np.abs(y_ - x @ fits["Huber, delta=1"])[good].mean())
 ordinary_clean = float(np.abs(y_clean - x @ fit("MSE", y_clean))[good].mean())
 assert ordinary_huber > 2 * ordinary_clean
+
+# The explorable figure under the first figure (build.insert_widgets): the days as
+# that figure draws them, sales against s = x1 + x2, and this run's lines y = a + b
+# s fitted by each loss (for the picture: one input and an intercept), which it must
+# show before the reader moves a day; the day it starts with is the largest of the
+# three typos.
+s_widget = x[:, 0].astype(np.float64) + x[:, 1].astype(np.float64)
+line_widget = np.column_stack([np.ones_like(s_widget), s_widget])
+widget = {
+    "s": s_widget,
+    "y": np.ravel(y_).astype(np.float64),
+    "bad": np.asarray(bad),
+    "delta": 1.0,
+    "point": int(bad[np.argmax(np.ravel(y_)[bad])]),
+    "at_default": {
+        "mse": newton_fit(line_widget, y_, mean_squared_error).ravel(),
+        "mae": exact_asymmetric_fit(line_widget, y_, profit=1, cost=1).ravel(),
+        "huber": newton_fit(line_widget, y_, huber).ravel(),
+    },
+}

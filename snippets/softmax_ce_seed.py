@@ -115,3 +115,25 @@ grad_gap = float(np.max(np.abs(grad - expected)))
 print(f"largest difference: {grad_gap:.1e}")
 # --8<-- [end:gradient]
 assert grad_gap < 1e-12
+
+# The explorable figure of softmax_cross_entropy.md (build.insert_widgets): three
+# logits to move, starting from [2.0, 1.0, 0.1] with class 0 the answer (the note's
+# examples are a batch), and this run's probabilities, loss and gradient there,
+# which it must show.
+z_widget = tf.Variable([[2.0, 1.0, 0.1]])
+with tf.GradientTape() as tape:
+    loss_widget = lossbook.losses.softmax_cross_entropy_with_logits(
+        tf.one_hot([0], 3), z_widget
+    )[0]
+widget = {
+    "logits": [2.0, 1.0, 0.1],
+    "label": 0,
+    "min": -120,
+    "max": 120,
+    "step": 0.1,
+    "at_default": {
+        "p": tf.nn.softmax(z_widget)[0].numpy(),
+        "loss": float(loss_widget),
+        "grad": tape.gradient(loss_widget, z_widget)[0].numpy(),
+    },
+}

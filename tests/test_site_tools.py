@@ -714,3 +714,56 @@ class TestSlimSvg:
         assert [e.tag for e in before.iter()] == [e.tag for e in after.iter()]
         for a, b in zip(before.iter(), after.iter(), strict=True):
             assert a.attrib.keys() == b.attrib.keys()
+
+
+class TestWidgets:
+    """build.insert_widgets / widget_assets: an explorable figure's box, data and code."""
+
+    LINE = "<!-- lossbook-widget: demo snip.widget -->"
+
+    def write(self, tmp_path, values):
+        (tmp_path / "snip").mkdir()
+        (tmp_path / "snip" / runner.VALUES_FILE).write_text(json.dumps(values))
+        return tmp_path
+
+    def test_the_line_becomes_a_box_with_the_data_as_json(self, tmp_path):
+        out = self.write(tmp_path, {"widget": {"x": [1.5, 2], "note": "a</script>b"}})
+        page = build.insert_widgets(f"text\n\n{self.LINE}\n\nmore", out)
+        box = re.search(r'<div class="lossbook-widget" data-widget="demo">'
+                        r'<script type="application/json">(.*?)</script></div>', page)
+        assert box and "</script>b" not in box[1]
+        assert json.loads(box[1]) == {"x": [1.5, 2], "note": "a</script>b"}
+        assert page.startswith("text\n\n") and page.endswith("\n\nmore")
+
+    def test_a_missing_or_unusable_value_is_an_error_that_names_it(self, tmp_path):
+        out = self.write(tmp_path, {"widget": 3.0, "nan": {"v": float("nan")}})
+        with pytest.raises(KeyError, match="snip.py has no dict 'widget'"):
+            build.insert_widgets(self.LINE, out, where="zh/x.md")
+        with pytest.raises(KeyError, match="no dict 'other'"):
+            build.insert_widgets(self.LINE.replace("widget -->", "other -->"), out)
+        with pytest.raises(ValueError, match="zh/x.md"):
+            build.insert_widgets(self.LINE.replace("widget -->", "nan -->"), out, "zh/x.md")
+
+    def test_runs_keep_a_small_dict_whole_or_not_at_all(self):
+        import numpy as np
+
+        assert runner._json_value({"w": np.zeros((2, 1)), "n": 3}) == {"w": [[0.0], [0.0]],
+                                                                       "n": 3}
+        assert runner._json_value({"big": np.zeros(65)}) is None
+        assert runner._json_value({1: 2}) is None
+
+    def test_only_a_page_with_a_widget_loads_its_code(self):
+        page = "<html><head></head><body>x</body></html>"
+        assert build.widget_assets(page, "../") == page
+        held = page.replace("x", '<div class="lossbook-widget" data-widget="demo">')
+        linked = build.widget_assets(held, "../")
+        head, body = linked.split("</head>")
+        assert 'href="../assets/stylesheets/widget-common.css"' in head
+        assert 'href="../assets/stylesheets/widget-demo.css"' in head
+        assert body.count('<script src="../assets/javascripts/widget-demo.js" defer>') == 1
+
+    def test_notebooks_leave_the_line_out(self):
+        from lossbook._site.notebooks import page_cells
+
+        cells = page_cells(f"Some prose.\n\n{self.LINE}\n\nMore prose.", lambda text: text)
+        assert cells == [("markdown", "Some prose.\n\n\nMore prose.")]

@@ -2,8 +2,9 @@
 
 - on_config: runs the snippets whose outputs are stale (cached in ``build/run``).
 - on_files: adds each figure of the page's language as ``figures/<snippet>/<name>.svg``.
-- on_page_markdown: fills ``{{ snippet.value:spec }}`` with numbers from the runs, and
-  gives the included code the comments of the page's language (``comments.py``).
+- on_page_markdown: fills ``{{ snippet.value:spec }}`` with numbers from the runs (and an
+  explorable figure's line with its box and data: build.insert_widgets), and gives
+  the included code the comments of the page's language (``comments.py``).
 - on_page_content: typesets math as MathML at build time (no script, no CDN).
 - on_post_build: writes the search index as UTF-8 rather than ``\\uXXXX`` escapes (a
   Chinese character costs 3 bytes instead of 6, and every page loads the index); then
@@ -93,6 +94,7 @@ def on_page_markdown(markdown, page, config, files):
         root = "../" * page.url.count("/") + ("../" if _settings(config)["path"] else "")
         markdown = build.notebook_links(markdown, Path(where).stem, lang, _repository(), root)
     markdown = build.substitute_values(markdown, RUN_DIR, where=where)
+    markdown = build.insert_widgets(markdown, RUN_DIR, where=where)
     expand = _expander(config, lang)
     if isinstance(expand, comments.Translator):
         # Included here rather than by pymdownx.snippets, with the comments translated.
@@ -112,7 +114,8 @@ def on_post_page(output, page, config):
         output = css.purge_page(output)
         return build.externalize_images(
             output, Path(config.site_dir) / Path(page.file.dest_uri).parent)
-    return output
+    # An explorable figure's script and styles, on the pages that hold one.
+    return build.widget_assets(output, "../" * page.url.count("/"))
 
 
 def on_post_build(config):

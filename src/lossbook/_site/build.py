@@ -153,6 +153,54 @@ def substitute_values(markdown: str, out_dir: Path, where: str = "page") -> str:
     return VALUE_RE.sub(replace, markdown)
 
 
+# An explorable figure (docs/overrides/assets/javascripts/widget-<name>.js) is one line
+# of a page, an HTML comment naming the widget and the snippet value it starts from:
+#     <!-- lossbook-widget: pinball custom_loss_quantile.widget -->
+# The page gets the value as JSON beside an empty box the widget's script fills; the
+# static figure from the same run stays above it (what a reader sees without JavaScript,
+# and in the notebooks, which leave the line out).
+WIDGET_RE = re.compile(
+    r"^<!--\s*lossbook-widget:\s*(?P<widget>[a-z]+)\s+"
+    r"(?P<snippet>[a-z][_0-9a-z]*)\.(?P<name>[A-Za-z_]\w*)\s*-->[ \t]*$", re.M)
+WIDGET_USE_RE = re.compile(r'<div class="lossbook-widget" data-widget="([a-z]+)"')
+
+
+def insert_widgets(markdown: str, out_dir: Path, where: str = "page") -> str:
+    """Replaces each widget line with its box and data (a dict the snippet computed)."""
+
+    def replace(match):
+        path = out_dir / match["snippet"] / VALUES_FILE
+        values = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        data = values.get(match["name"])
+        if not isinstance(data, dict):
+            raise KeyError(f"{where}: {match[0].strip()}: snippets/{match['snippet']}.py has "
+                           f"no dict {match['name']!r} (with at most 64 entries, each "
+                           "a number, a string or a small array)")
+        try:
+            text = json.dumps(data, separators=(",", ":"), allow_nan=False, sort_keys=True)
+        except ValueError as err:
+            raise ValueError(f"{where}: {match[0].strip()}: {err}") from None
+        text = text.replace("</", "<\\/")  # JSON still, and no "</script>" inside
+        return (f'<div class="lossbook-widget" data-widget="{match["widget"]}">'
+                f'<script type="application/json">{text}</script></div>')
+
+    return WIDGET_RE.sub(replace, markdown)
+
+
+def widget_assets(page_html: str, root: str) -> str:
+    """Links the stylesheets and scripts of the widgets a page holds (and no others):
+    ``root`` leads from the page to its language's site."""
+    names = list(dict.fromkeys(WIDGET_USE_RE.findall(page_html)))
+    if not names:
+        return page_html
+    styles = "".join(f'<link rel="stylesheet" href="{root}assets/stylesheets/{name}.css">'
+                     for name in ["widget-common", *(f"widget-{n}" for n in names)])
+    scripts = "".join(f'<script src="{root}assets/javascripts/widget-{name}.js" defer>'
+                      "</script>" for name in names)
+    head, body = page_html.rindex("</head>"), page_html.rindex("</body>")
+    return (page_html[:head] + styles + page_html[head:body] + scripts + page_html[body:])
+
+
 # Punctuation that must not start a line: kept with the formula before it.
 TRAILING_PUNCT = r"[.,;:!?)\]，。；：、！？）]*"
 MATH_RE = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>'

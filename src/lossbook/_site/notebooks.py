@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from lossbook._site.build import WIDGET_RE
+
 HEADING_ATTR_RE = re.compile(r"\s*\{[^}\n]*#[-\w]+[^}\n]*\}\s*$")
 CONTAINER_RE = re.compile(r'^(?:===|!!!|\?\?\?\+?)\s*(?:[\w-]+\s*)?(?:"(?P<title>[^"]*)")?\s*$')
 IMAGE_RE = re.compile(r"^!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?\s*$")
@@ -84,6 +86,8 @@ def page_cells(markdown: str, expand, sources: list | None = None) -> list[tuple
             continue  # outputs come from running the code cells
         if IMAGE_RE.match(line):
             continue  # figures come from running the code cells
+        if WIDGET_RE.match(line):
+            continue  # explorable figures live on the site (build.insert_widgets)
         if line.startswith("#"):
             line = HEADING_ATTR_RE.sub("", line)
         prose.append(LINK_RE.sub(r"\1", line))

@@ -91,6 +91,10 @@ def _json_value(value):
     if isinstance(value, (list, tuple)) and 0 < len(value) <= 64:
         items = [_json_value(item) for item in value]
         return items if all(item is not None for item in items) else None
+    if isinstance(value, dict) and 0 < len(value) <= 64 and all(isinstance(k, str) for k in value):
+        # The data of an explorable figure (build.insert_widgets): kept whole or not at all.
+        items = {key: _json_value(item) for key, item in value.items()}
+        return items if all(item is not None for item in items.values()) else None
     return None
 
 
