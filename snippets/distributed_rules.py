@@ -80,6 +80,11 @@ def ratio(loss, how, **kwargs):
     return two / first_step(loss, one_device, how, **kwargs)
 # --8<-- [end:one_step]
 
+# A step is read as w - seed, which cancels: one float32 spacing of w is 1e-5 to
+# 4e-5 of a step of lr 0.01, and two replicas may add in another order than one
+# device does.
+STEP_RTOL = 1e-4
+
 
 # --8<-- [start:reductions]
 ratios = {}
@@ -97,7 +102,7 @@ for (reduction, weighted), row in ratios.items():
     if (reduction, weighted) == ("mean_with_sample_weight", True):
         assert all(np.abs(r - 1).max() > 1e-3 for r in row), row
     else:
-        assert all(np.allclose(r, 1, rtol=1e-6, atol=0) for r in row), row
+        assert all(np.allclose(r, 1, rtol=STEP_RTOL, atol=0) for r in row), row
 off = ratios["mean_with_sample_weight", True]
 off_low = float(min(r.min() for r in off))
 off_high = float(max(r.max() for r in off))
@@ -164,7 +169,7 @@ for how in ("loop + model.losses", "loop + scale_regularization_loss", "fit"):
 # is not exactly 0.
 assert np.allclose(penalty_ratios["loop + model.losses"], 2, rtol=1e-4, atol=0)
 for how in ("loop + scale_regularization_loss", "fit"):
-    assert np.allclose(penalty_ratios[how], 1, rtol=1e-6, atol=0), how
+    assert np.allclose(penalty_ratios[how], 1, rtol=STEP_RTOL, atol=0), how
 
 # --8<-- [start:outside_run]
 mse = keras.losses.MeanSquaredError()
@@ -192,7 +197,8 @@ for name, strat in (("1 device", one_device), ("2 replicas", strategy)):
           f" loss reported {reported[name]:.6f}")
 # --8<-- [end:none_in_fit]
 
-assert np.allclose(steps["1 device"], steps["2 replicas"], rtol=1e-6, atol=0), steps
+assert np.allclose(steps["1 device"], steps["2 replicas"],
+                   rtol=STEP_RTOL, atol=0), steps
 # The steps of reduction=None are those of "sum": 32 times the default's.
 sum_mse = keras.losses.MeanSquaredError(reduction="sum")
 sum_step = first_step(sum_mse, one_device, "fit")
