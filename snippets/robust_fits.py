@@ -105,12 +105,13 @@ assert ordinary_huber > 2 * ordinary_clean
 # three typos.
 s_widget = x[:, 0].astype(np.float64) + x[:, 1].astype(np.float64)
 line_widget = np.column_stack([np.ones_like(s_widget), s_widget])
+widget_day = int(bad[np.argmax(np.ravel(y_)[bad])])  # quoted by the page
 widget = {
     "s": s_widget,
     "y": np.ravel(y_).astype(np.float64),
     "bad": np.asarray(bad),
     "delta": 1.0,
-    "point": int(bad[np.argmax(np.ravel(y_)[bad])]),
+    "point": widget_day,
     "at_default": {
         "mse": newton_fit(line_widget, y_, mean_squared_error).ravel(),
         "mae": exact_asymmetric_fit(line_widget, y_, profit=1, cost=1).ravel(),

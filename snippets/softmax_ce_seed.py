@@ -116,17 +116,24 @@ print(f"largest difference: {grad_gap:.1e}")
 # --8<-- [end:gradient]
 assert grad_gap < 1e-12
 
+# --8<-- [start:gradient_figure]
+from lossbook.plotting import plot_softmax_gradient
+
+z_example = [2.0, 1.0, 0.1]  # three logits; class 0 is the answer
+fig = plot_softmax_gradient(z_example, label=0)
+# --8<-- [end:gradient_figure]
+
 # The explorable figure of softmax_cross_entropy.md (build.insert_widgets): three
 # logits to move, starting from [2.0, 1.0, 0.1] with class 0 the answer (the note's
 # examples are a batch), and this run's probabilities, loss and gradient there,
 # which it must show.
-z_widget = tf.Variable([[2.0, 1.0, 0.1]])
+z_widget = tf.Variable([z_example])
 with tf.GradientTape() as tape:
     loss_widget = lossbook.losses.softmax_cross_entropy_with_logits(
         tf.one_hot([0], 3), z_widget
     )[0]
 widget = {
-    "logits": [2.0, 1.0, 0.1],
+    "logits": z_example,
     "label": 0,
     "min": -120,
     "max": 120,

@@ -134,3 +134,29 @@ class TestBinaryCrossEntropyFigure:
             assert np.isnan(ax.get_lines()[1].get_ydata()[0])
         finally:
             plt.close(fig)
+
+
+class TestSoftmaxGradientFigure:
+    @pytest.mark.parametrize("lang,title", [("zh", "梯度 softmax(z) − y"),
+                                            ("en", "gradient softmax(z) − y")])
+    def test_bars_are_softmax_and_softmax_minus_y(self, lang, title):
+        import tensorflow as tf
+
+        z = [2.0, 1.0, 0.1]
+        with plotting.language(lang):
+            fig = plotting.plot_softmax_gradient(z, label=0)
+        try:
+            ax_p, ax_g = fig.axes
+            assert ax_g.get_title() == title
+            p = tf.nn.softmax(tf.constant(z, tf.float64)).numpy()
+            heights = [bar.get_height() for bar in ax_p.patches]
+            np.testing.assert_allclose(heights[:3], p, rtol=1e-12)
+            assert heights[3:] == [1.0, 0.0, 0.0]  # the answer's outline
+            np.testing.assert_allclose([bar.get_height() for bar in ax_g.patches],
+                                       p - [1, 0, 0], rtol=1e-12)
+        finally:
+            plt.close(fig)
+
+    def test_a_label_outside_the_classes_is_named(self):
+        with pytest.raises(ValueError, match="label 3 is not a class of 3"):
+            plotting.plot_softmax_gradient([1.0, 2.0, 3.0], label=3)

@@ -218,12 +218,14 @@ class TestWhatThePagesSay:
     def test_softmax_the_naive_formula_breaks_where_the_page_says(self, built_site):
         module, data = MODULES["softmax"], self.data("softmax_ce_seed")
 
-        def naive(z):
-            return module.expected(data, {"z0": z, "z1": 0.0, "z2": 0.0, "label": 0,
-                                          "naive": True})["loss"]
+        def naive(z):  # the answer's logit moved, the others at the page's defaults
+            others = data["logits"][1:]
+            return module.expected(data, {"z0": z, "z1": others[0], "z2": others[1],
+                                          "label": 0, "naive": True})["loss"]
 
-        assert math.isfinite(naive(88.7)) and math.isnan(naive(88.8))
-        assert math.isfinite(naive(-87.3)) and naive(-87.4) == math.inf
+        assert data["label"] == 0
+        assert math.isfinite(naive(88.7)) and math.isnan(naive(88.8))  # "88.8"
+        assert math.isfinite(naive(-85.9)) and naive(-86.0) == math.inf  # "about −86"
 
     def test_robust_a_typo_moved_up_moves_only_the_mse_line(self, built_site):
         module, data = MODULES["robust"], self.data("robust_fits")

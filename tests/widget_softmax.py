@@ -79,12 +79,13 @@ SETTINGS = [
     _setting([88.5, 88.5, 0], 2, True),  # each exp finite, their sum inf: p = 0, loss inf
     _setting([-100, -100, -90], 0, True),  # every exp is 0: 0/0 = nan
     _setting([-100, -100, -90], 0, False),
-    # Where the page says the naive formula breaks: exp overflows float32 above ~88.72,
-    # and falls below its smallest normal number (flushed to 0) below ~-87.34.
-    _setting([88.7, 0, 0], 0, True),  # finite
-    _setting([88.8, 0, 0], 0, True),  # exp(88.8) = inf: nan
-    _setting([-87.3, 0, 0], 0, True),  # finite
-    _setting([-87.4, 0, 0], 0, True),  # p0 = 0: loss inf
+    # Where the page says the naive formula breaks, the other logits at their defaults:
+    # exp overflows float32 above ln(3.4e38) = 88.72, and the answer's probability is
+    # flushed to 0 once below float32's smallest normal number, 1.2e-38: from -86.0.
+    _setting([88.7, 1.0, 0.1], 0, True),  # finite
+    _setting([88.8, 1.0, 0.1], 0, True),  # exp(88.8) = inf: nan
+    _setting([-85.9, 1.0, 0.1], 0, True),  # finite
+    _setting([-86.0, 1.0, 0.1], 0, True),  # p0 = 0: loss inf
     _setting([12, 3, 2], 0, False),  # the note's first example: a tiny loss (1.7e-4)
     _setting([120, -120, 120], 1, False),  # two equal maxima, the largest loss: 240.69
 ]

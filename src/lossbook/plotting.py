@@ -21,7 +21,7 @@ __all__ = [
     "LANGUAGES", "get_language", "language", "plot_bce_logits", "plot_predictions",
     "plot_training",
     "plot_gradient_magnitudes", "plot_imbalance_comparison", "plot_loss_map", "plot_neg_log",
-    "plot_robust_fits", "plot_threshold_sweep",
+    "plot_robust_fits", "plot_softmax_gradient", "plot_threshold_sweep",
     "plot_typos", "plot_weight_paths", "set_language",
 ]
 
@@ -61,6 +61,12 @@ _TEXT = {
     "paths_title": {"en": "w1 during training", "zh": "训练中 w1 的变化"},
     "exact": {"en": "exact minimiser", "zh": "精确最优解"},
     "prob_true": {"en": "predicted probability of the true class", "zh": "预测给正确类别的概率"},
+    "softmax_p": {"en": "probabilities softmax(z)", "zh": "概率 softmax(z)"},
+    "softmax_grad": {"en": "gradient softmax(z) − y", "zh": "梯度 softmax(z) − y"},
+    "class_n": {"en": "class {i}", "zh": "类别 {i}"},
+    "answer": {"en": "answer y", "zh": "答案 y"},
+    "softmax_title": {"en": "z = {z}, class {label} the answer: loss {loss:.4f}",
+                      "zh": "z = {z}，答案为类别 {label}：损失 {loss:.4f}"},
     "neg_log": {"en": "cross-entropy −ln p", "zh": "交叉熵 −ln p"},
     "neg_log_title": {"en": "the loss grows without bound as p → 0",
                       "zh": "p → 0 时损失无限增大"},
@@ -242,6 +248,48 @@ def plot_neg_log(marks):
     ax.set(xlabel=_t("prob_true"), ylabel=_t("neg_log"), title=_t("neg_log_title"),
            ylim=(0, 5.5))
     ax.grid(True, alpha=0.3)
+    return fig
+
+
+def plot_softmax_gradient(logits, label):
+    """Bars of softmax's probabilities and of the gradient softmax(z) − y of the
+    cross-entropy with respect to the logits, for one example.
+
+    Introduced in the lesson "Softmax with cross-entropy" (``softmax_cross_entropy.md``),
+    where an explorable figure of the same quantities follows it. Computed in float64.
+
+    Args:
+        logits: the example's logits ``z`` (a few numbers).
+        label: the index of the true class.
+
+    Returns:
+        The Matplotlib figure.
+    """
+    z = np.asarray(logits, dtype=np.float64).ravel()
+    if not 0 <= label < len(z):
+        raise ValueError(f"plot_softmax_gradient: label {label} is not a class of {len(z)}")
+    shifted = z - z.max()
+    p = np.exp(shifted) / np.exp(shifted).sum()
+    y = np.eye(len(z))[label]
+    loss = float(np.log(np.exp(shifted).sum()) - shifted[label])
+    names = [_t("class_n").format(i=i) for i in range(len(z))]
+    fig, (ax_p, ax_g) = plt.subplots(1, 2, figsize=(6.4, 3.2), layout="constrained")
+    ax_p.bar(names, p, color="tab:blue")
+    ax_p.bar(names, y, fill=False, edgecolor="tab:red", linestyle="--", label=_t("answer"))
+    ax_p.set(title=_t("softmax_p"), ylim=(0, 1.05))
+    ax_p.legend(fontsize="small")
+    ax_g.bar(names, p - y, color=np.where(p - y < 0, "tab:red", "tab:blue"))
+    ax_g.axhline(0, color="black", linewidth=0.8)
+    ax_g.set(title=_t("softmax_grad"), ylim=(-1.05, 1.05))
+    for ax, values in ((ax_p, p), (ax_g, p - y)):
+        for i, v in enumerate(values):
+            ax.annotate(f"{v:.3f}", (i, v), ha="center", fontsize="small",
+                        va="bottom" if v >= 0 else "top", xytext=(0, 2 if v >= 0 else -2),
+                        textcoords="offset points")
+        ax.grid(True, axis="y", alpha=0.3)
+    shown = "[" + ", ".join(f"{v:g}" for v in z) + "]"
+    fig.suptitle(_t("softmax_title").format(z=shown, label=label, loss=loss),
+                 fontsize="medium")
     return fig
 
 

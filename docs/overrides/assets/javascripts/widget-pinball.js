@@ -10,24 +10,22 @@
   var TOL = 1e-9; // |residual| <= TOL counts as exact (count_residuals(..., tol=1e-9))
   var TEXT = {
     zh: {
-      title: "动手试试：改变利润和成本",
-      profit: "PROFIT（少做一杯损失的利润）",
-      cost: "COST（多做一杯损失的成本）",
+      profit: "PROFIT（少做一盒少赚的利润）",
+      cost: "COST（多做一盒亏掉的成本）",
       bias: "带偏置（给 x 加一列 1）",
       weights: "精确最优解",
       counts: "天数",
-      short: "做少了",
-      exact: "恰好",
-      over: "做多了",
+      short: "少做",
+      exact: "刚好",
+      over: "多做",
       loss: "总损失",
       xAxis: "真实销量",
       yAxis: "预测值",
-      holds: "N_short ≤ n(1−τ) ≤ N_short + N_exact 成立：{s} ≤ {l} ≤ {se}",
-      fails: "N_short ≤ n(1−τ) ≤ N_short + N_exact 不成立：{s}、{l}、{se}（没有偏置时，这个不等式不一定成立）",
-      note: "虚线上方的点是做多了的天，下方是做少了的天。"
+      holds: "不等式成立：N_short = {s} ≤ n(1−τ) = {l} ≤ N_short + N_exact = {se}",
+      fails: "不等式 N_short ≤ n(1−τ) ≤ N_short + N_exact 不成立：N_short = {s}，n(1−τ) = {l}，N_short + N_exact = {se}（没有偏置时，这个不等式不受保证）",
+      note: "虚线上方的点是多做的日子，下方是少做的日子；空心圆是刚好做够的日子，拟合恰好穿过它们。"
     },
     en: {
-      title: "Try it: change the profit and the cost",
       profit: "PROFIT (lost on each cup too few)",
       cost: "COST (lost on each cup too many)",
       bias: "with a bias (a column of ones in x)",
@@ -39,9 +37,9 @@
       loss: "summed loss",
       xAxis: "sales",
       yAxis: "prediction",
-      holds: "N_short ≤ n(1−τ) ≤ N_short + N_exact holds: {s} ≤ {l} ≤ {se}",
-      fails: "N_short ≤ n(1−τ) ≤ N_short + N_exact fails: {s}, {l}, {se} (without a bias nothing guarantees it)",
-      note: "Points above the dashed line are days with cups left over; below it, days that ran short."
+      holds: "the inequality holds: N_short = {s} ≤ n(1−τ) = {l} ≤ N_short + N_exact = {se}",
+      fails: "N_short ≤ n(1−τ) ≤ N_short + N_exact fails: N_short = {s}, n(1−τ) = {l}, N_short + N_exact = {se} (without a bias nothing guarantees it)",
+      note: "Points above the dashed line are days with cups left over; below it, days that ran short; hollow circles are days hit exactly, which the fit passes through."
     }
   };
 
@@ -124,7 +122,6 @@
     var t = TEXT[lang];
     var n = data.y.length;
     var box = el("div", { "class": "lb-pinball" }, root);
-    el("p", { "class": "lb-pinball-title" }, box).textContent = t.title;
     var controls = el("div", { "class": "lb-pinball-controls" }, box);
     function slider(key, label, value) {
       var wrap = el("div", { "class": "lb-pinball-control" }, controls);

@@ -26,16 +26,16 @@
       z: function (i) { return "z" + SUB[i] + "（类别 " + i + " 的 logit）"; },
       label: "正确类别", naive: "朴素公式：先算 exp(z) / \u03a3 exp(z)，再算 \u2212log p",
       cls: function (i) { return "类别 " + i; },
-      p: "概率 p", g: "梯度 p \u2212 y", loss: "损失", logScale: "损失（对数刻度）",
-      answer: "虚线框：答案 y，正确类别为 1",
+      p: "概率 p", g: "梯度 p \u2212 y", loss: "损失", logScale: "损失（按 log(1 + 损失) 的刻度）",
+      answer: "虚线框标出正确类别（答案 y 在这一类为 1，其余为 0）",
       svg: "概率、梯度和损失的柱状图，数值见下表。",
-      stable: function (m) { return "稳定公式：先减去最大的 logit（m = " + m + "），每个 exp(z \u2212 m) \u2264 1：结果有限。"; },
+      stable: function (m) { return "稳定公式：先减去最大的 logit（m = " + m + "），每个 exp(z \u2212 m) 都 \u2264 1，不会上溢，结果是有限值。"; },
       rescue: function (w) { return "朴素公式在这里会得到 " + w + "。"; },
-      over: "exp(z) 上溢，超出了 float32 的范围（最大约 3.4e38）：inf/inf = nan。",
+      over: "有一类的 exp(z) 超出 float32 的最大值（约 3.4e38），上溢成 inf：它的概率是 inf/inf = nan。",
       overInf: "正确类别的概率是有限数除以 inf，等于 0：损失 = \u2212log 0 = inf。",
-      sumOver: "每个 exp(z) 都没有上溢，但它们的和上溢了（float32 最大约 3.4e38）：每个 p = x/inf = 0，损失为 inf。",
+      sumOver: "每个 exp(z) 都没有上溢，但它们的和上溢了（float32 最大约 3.4e38）：每个 p 都是有限数/inf = 0，损失为 inf。",
       allUnder: "每个 exp(z) 都下溢为 0（float32 最小的正规数约 1.2e\u221238）：0/0 = nan。",
-      under: "正确类别的概率在 float32 中下溢为 0：损失 = \u2212log 0 = inf。",
+      under: "正确类别的概率小于 float32 最小的正规数（约 1.2e\u221238），被当作 0：损失 = \u2212log 0 = inf。",
       ok: "朴素公式：这组 logits 既不上溢也不下溢，结果与稳定公式一致（只差舍入误差）。"
     }
   };
