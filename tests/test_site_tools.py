@@ -327,6 +327,14 @@ class TestNotebookCells:
         assert "**Tab**" in cells[2][1] and "figures/" not in "".join(t for _, t in cells)
         assert "**Solutions**" in cells[4][1] and "**1.** Because." in cells[4][1]
 
+    def test_an_image_line_it_cannot_drop_is_an_error(self):
+        """Brackets in the alt text once left a figure's markdown in a notebook."""
+        from lossbook._site import notebooks
+
+        page = "Text.\n\n![logits [2, 1] as bars](figures/s/f.svg){ loading=lazy }\n"
+        with pytest.raises(ValueError, match="image line"):
+            notebooks.page_cells(page, expand=lambda code: code)
+
     def test_script_runs_and_the_install_cell_is_inserted(self):
         """The percent script is valid Python; the install cell goes after the intro."""
         import nbformat

@@ -215,6 +215,19 @@ class TestWhatThePagesSay:
             if setting["bias"]:
                 assert module.expected(data, setting)["status"] is True, setting
 
+    def test_custom_loss_raising_cost_moves_the_points_below_the_line(self, built_site):
+        # "at PROFIT = COST about half of them lie below, and at PROFIT = 1, COST = 99
+        # all lie on it or below" (with the bias column, as the page has it ticked)
+        module, data = MODULES["pinball"], self.data("custom_loss_quantile")
+        n = len(data["y"])
+        start = module.expected(data, {"profit": data["profit"], "cost": data["cost"],
+                                       "bias": False})
+        assert start["over"] > n / 2, start  # the default: most points above the line
+        even = module.expected(data, {"profit": 99, "cost": 99, "bias": True})
+        assert 0.4 * n <= even["short"] <= 0.6 * n, even
+        low = module.expected(data, {"profit": 1, "cost": 99, "bias": True})
+        assert low["over"] == 0, low
+
     def test_softmax_the_naive_formula_breaks_where_the_page_says(self, built_site):
         module, data = MODULES["softmax"], self.data("softmax_ce_seed")
 

@@ -58,9 +58,12 @@ def page_data() -> dict:
 # Keys are filled in this order; "point" first, because choosing a day puts every day
 # back where it was recorded (px, py become that day's s and y). A key left out keeps
 # the recorded value. Values of px/py are multiples of the sliders' step 0.01.
+SLIDER_STEP = 0.01  # the s and y sliders of the page's script
+
 SETTINGS: list[dict] = [
     {"point": 29},                          # the default: the recorded data
     {"point": 29, "px": 0.89, "py": 0.89},  # the bad day put down onto the line y = s
+                                            # (0.89 is within half a step of its s)
     {"point": 29, "py": 6.0},               # the bad day moved up to the top of the range
     {"point": 7, "py": -1.0},               # the ordinary day with the largest s, far down
     {"point": 25, "px": 0.35, "py": 5.0},   # an ordinary day with small s, made a 4th outlier
@@ -71,8 +74,11 @@ def expected(data: dict, setting: dict) -> dict[str, float]:
     s = np.array(data["s"], dtype=np.float64)
     y = np.array(data["y"], dtype=np.float64)
     i = int(setting.get("point", data["point"]))
-    s[i] = float(setting.get("px", s[i]))
-    y[i] = float(setting.get("py", y[i]))
+    # The sliders move on a grid of 0.01 and the recorded values are off it: within half
+    # a step of where the day was recorded, the page puts it back there.
+    for values, key in ((s, "px"), (y, "py")):
+        if key in setting and abs(float(setting[key]) - values[i]) > SLIDER_STEP / 2:
+            values[i] = float(setting[key])
     fits = _fits(s, y)
     out = {}
     for key, (a, b) in fits.items():

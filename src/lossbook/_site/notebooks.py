@@ -86,6 +86,8 @@ def page_cells(markdown: str, expand, sources: list | None = None) -> list[tuple
             continue  # outputs come from running the code cells
         if IMAGE_RE.match(line):
             continue  # figures come from running the code cells
+        if line.startswith("!["):  # e.g. "]" inside the alt text: it would stay as text
+            raise ValueError(f"an image line the notebook cannot recognise: {line[:80]}")
         if WIDGET_RE.match(line):
             continue  # explorable figures live on the site (build.insert_widgets)
         if line.startswith("#"):

@@ -15,7 +15,7 @@
       keyCont: "ellipses: equal MSE", steep: "steep", shallow: "shallow",
       conv: "Converges: per step the error is multiplied by {s} along the shallow direction, by {f} along the steep one.",
       osc: "Oscillates but converges: η > 1/λ_max = {h}, so along the steep direction the error flips sign every step (×{f}; shallow: ×{s}).",
-      reach: " Within 0.001 of w* after {n} steps: the {k} steps shown {ok}.",
+      reach: " Within 0.001 of w* after {n} steps: the steps shown ({k}) {ok}.",
       enough: "get there", notEnough: "are not enough",
       div: "Diverges: η ≥ 2/λ_max = {l}, so along the steep direction the error grows {g}× per step.",
       left: " From step {k} on, the path is far outside the plot and is not drawn."
@@ -140,7 +140,8 @@
     function control(key, label, a) {
       var d = el("div", { c: "ctl" }, box), lab = el("label", { "for": id + key }, d, label + " ");
       a.type = "range"; a.id = id + key; a["data-in"] = key;
-      return [el("output", { "for": id + key }, lab), lab, el("input", a, d), d];
+      // One live region (the status); the slider reads its value out (aria-valuetext).
+      return [el("output", { "for": id + key, "aria-live": "off" }, lab), lab, el("input", a, d), d];
     }
     // Learning rate: the slider holds log10(lr), on a grid of 0.01 from -3 to about
     // log10(1.25 * limit).
@@ -169,6 +170,7 @@
     function update() {
       var lr = Math.pow(10, Number(lrIn.value)), steps = Math.round(Number(stIn.value));
       out(lrOut, lr, "= " + fmt(lr));
+      lrIn.setAttribute("aria-valuetext", "η = " + fmt(lr));
       ratio.textContent = " (" + fmt(lr / limit, 3) + " × 2/λ_max)";
       stOut.textContent = String(steps);
       var state = lr >= limit ? "div" : lr > 1 / lmax ? "osc" : "conv";
@@ -210,7 +212,7 @@
       }
       status.textContent = msg;
     }
-    [lrIn, stIn].forEach(function (e) { e.addEventListener("input", update); e.addEventListener("change", update); });
+    [lrIn, stIn].forEach(function (e) { e.addEventListener("input", update); });
     update();
   }
 

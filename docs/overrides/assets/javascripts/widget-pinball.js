@@ -127,8 +127,10 @@
       var wrap = el("div", { "class": "lb-pinball-control" }, controls);
       var id = "lb-pinball-" + key;
       var lab = el("label", { "for": id }, wrap);
-      lab.textContent = label + " = ";
-      var shown = el("output", { "for": id }, lab);
+      lab.textContent = label + " ";
+      // The value is read out by the slider itself; the status below is the one live
+      // region (an <output> would be another).
+      var shown = el("output", { "for": id, "aria-live": "off" }, lab);
       var input = el("input", { type: "range", id: id, min: "1", max: "99", step: "1",
                                 value: String(value), "data-in": key }, wrap);
       return { input: input, shown: shown };
@@ -200,8 +202,8 @@
 
     function update() {
       var p = Number(profit.input.value), c = Number(cost.input.value), withBias = bias.checked;
-      profit.shown.textContent = String(p);
-      cost.shown.textContent = String(c);
+      profit.shown.textContent = "= " + p;
+      cost.shown.textContent = "= " + c;
       var x = data.x.map(function (row) { return withBias ? row.concat([1]) : row.slice(); });
       var fit = exactFit(x, data.y, p, c);
       var pred = predict(x, fit.w);
@@ -230,8 +232,7 @@
       draw(pred, kinds);
     }
     [profit.input, cost.input, bias].forEach(function (input) {
-      input.addEventListener("input", update);
-      input.addEventListener("change", update);
+      input.addEventListener("input", update);  // ranges, the checkbox: once a change
     });
     update();
   }

@@ -13,6 +13,7 @@
       point: "Day dragged", px: "its s = x₁ + x₂", py: "its sales y",
       bad: " (recorded ×5)", head: ["Loss", "intercept a", "slope b"],
       xlab: "s = x₁ + x₂", ylab: "sales y", crosses: "the three days recorded ×5", mine: "the day you drag",
+      plot: "The {n} days, sales y against s = x₁ + x₂, with the lines of the mean squared error, the mean absolute error and Huber; drag a day to move it",
       home: "Day {p} is where it was recorded. Drag it, or use the sliders.",
       moved: "Day {p} moved to s = {s}, y = {y}. At that s each line moved by: {m}.",
       capped: " The mean absolute error and Huber lines did not move: their pull is capped.",
@@ -24,6 +25,7 @@
       point: "拖动的日子", px: "它的 s = x₁ + x₂", py: "它的销量 y",
       bad: "（记成了 5 倍）", head: ["损失", "截距 a", "斜率 b"],
       xlab: "s = x₁ + x₂", ylab: "销量 y", crosses: "记成 5 倍的三天", mine: "拖动的那一天",
+      plot: "{n} 天的销量 y 与 s = x₁ + x₂ 的散点图，以及均方误差、平均绝对误差和 Huber 的三条拟合直线；可以拖动任意一天",
       home: "第 {p} 天还在原来记录的位置。拖动它，或者用下面的滑块。",
       moved: "第 {p} 天移到了 s = {s}，y = {y}。在这个 s 处，各条直线的预测值变化了：{m}。",
       capped: "平均绝对误差和 Huber 的直线纹丝不动：这个点的拉力已经封顶，不再随误差增大。",
@@ -127,7 +129,7 @@
     var box = el("div", { "class": "lb-robust" }, root);
     el("p", { "class": "lb-robust-note" }, box, t.note);
     var svg = sv("svg", { viewBox: "0 0 " + W + " " + H, "class": "lb-robust-svg", role: "img",
-      "aria-label": t.ylab + " / " + t.xlab }, box);
+      "aria-label": t.plot.replace("{n}", n) }, box);
     var g = sv("g", {}, svg);
     function grid(x1, y1, x2, y2, tx, ty, anchor, label) {
       sv("line", { x1: x1, y1: y1, x2: x2, y2: y2, "class": "lb-robust-grid" }, g);
@@ -220,17 +222,33 @@
     function onInput(e) {
       var k = e.target.getAttribute("data-in"), v = parseFloat(e.target.value);
       if (k === "point") choose(Math.round(v));
-      else if (isFinite(v)) { st[k] = v; update(); }
+      else if (isFinite(v)) {
+        // The recorded values are off the sliders' grid: back within half a step of
+        // where the day was recorded is back home.
+        var home = (k === "px" ? s0 : y0)[st.point];
+        st[k] = Math.abs(v - home) <= parseFloat(e.target.step) / 2 + 1e-12 ? home : v;
+        update();
+      }
     }
     Object.keys(inputs).forEach(function (k) {
       inputs[k].addEventListener("input", onInput);
-      inputs[k].addEventListener("change", onInput);
     });
 
     var dragging = null;
     svg.addEventListener("pointerdown", function (e) {
       var k = e.target.getAttribute("data-i");
       if (k === null) return;
+      // Hit circles overlap: take the day nearest the pointer, not the one drawn last.
+      var m = svg.getScreenCTM();
+      if (m) {
+        var q = svg.createSVGPoint(), best = Infinity;
+        q.x = e.clientX; q.y = e.clientY;
+        q = q.matrixTransform(m.inverse());
+        hits.forEach(function (h, j) {
+          var dx = +h.getAttribute("cx") - q.x, dy = +h.getAttribute("cy") - q.y;
+          if (dx * dx + dy * dy < best) { best = dx * dx + dy * dy; k = j; }
+        });
+      }
       e.preventDefault();
       if (+k !== st.point) choose(+k);
       dragging = e.pointerId;

@@ -10,7 +10,7 @@
       z: function (i) { return "z" + SUB[i] + " (logit of class " + i + ")"; },
       label: "true class", naive: "naive formula: exp(z) / \u03a3 exp(z), then \u2212log p",
       cls: function (i) { return "class " + i; },
-      p: "probability p", g: "gradient p \u2212 y", loss: "loss", logScale: "loss (log scale)",
+      p: "probability p", g: "gradient p \u2212 y", loss: "loss", logScale: "loss (on a log(1 + loss) scale)",
       answer: "dashed box: the answer, y = 1 for the true class",
       svg: "Bars of the probabilities, the gradient and the loss, as in the table below.",
       stable: function (m) { return "Stable formula: it subtracts the largest logit first (m = " + m + "), so every exp(z \u2212 m) \u2264 1: finite."; },
@@ -75,7 +75,9 @@
     if (x === -Infinity) return "\u2212inf";
     if (x === 0) return "0";
     var a = Math.abs(x), s;
-    if (a < 1e-3 || a >= 1e5) s = a.toExponential(digits - 1).replace("e+", "e").replace(/\.?0+e/, "e");
+    if (a < 1e-3 || a >= 1e5) {
+      s = a.toExponential(digits - 1).replace("e+", "e").replace(/\.?0+e/, "e").replace("e-", "e\u2212");
+    }
     else s = String(Number(a.toPrecision(digits)));
     return (x < 0 ? "\u2212" : "") + s;
   }
@@ -114,6 +116,7 @@
     el("label", null, T.naive, row, { "for": id + "-naive" });
 
     var fig = el("div", "lb-softmax-fig", null, box, { role: "img", "aria-label": T.svg });
+    el("p", "lb-softmax-key", T.answer, box);  // in HTML, so it wraps at a phone's width
     var status = el("p", "lb-softmax-status", null, box, { "data-out": "status", "aria-live": "polite" });
     var table = el("table", "lb-softmax-table", null, el("div", "lb-softmax-tablewrap", null, box)), outs = {};
     row = el("tr", null, null, table);
@@ -153,7 +156,7 @@
         rect(x + w / 2 - tw / 2, y + h / 2 - 9, tw, 16, "lb-softmax-badbg");
         t(x + w / 2, y + h / 2 + 4, fmt(v, 2), "lb-softmax-badtext");
       }
-      s.push('<svg viewBox="0 0 ' + W + ' 300">');
+      s.push('<svg viewBox="0 0 ' + W + ' 282">');
       s.push('<defs><pattern id="' + pat + '" patternUnits="userSpaceOnUse" width="6" height="6" ' +
         'patternTransform="rotate(45)"><line x1="1" y1="0" x2="1" y2="6" class="lb-softmax-hatchline"/></pattern></defs>');
       [[0, T.p], [184, T.g]].forEach(function (pn) { t(pn[0] + 4, 14, pn[1], "lb-softmax-title", "start"); });
@@ -195,7 +198,6 @@
         t(right ? lx(L) - 4 : lx(L) + 4, ly + 15, fmt(L, 3), right ? "lb-softmax-num lb-softmax-inbar" : "lb-softmax-num",
           right ? "end" : "start");
       }
-      t(4, 294, T.answer, "lb-softmax-tick", "start");
       s.push("</svg>");
       return s.join("");
     }
@@ -222,8 +224,7 @@
       status.textContent = msg;
       fig.innerHTML = svg(r, k);
     }
-    controls.addEventListener("input", update);
-    controls.addEventListener("change", update);
+    controls.addEventListener("input", update);  // ranges, radios, checkbox: once a change
     update();
   }
 
