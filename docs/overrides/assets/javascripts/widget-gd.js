@@ -13,11 +13,11 @@
       limit: "Limit 2/λ_max", diverges: "Diverges", yes: "yes", no: "no",
       keyPath: "path", keyStart: "start w_init", keyStar: "least squares w*",
       keyCont: "ellipses: equal MSE", steep: "steep", shallow: "shallow",
-      conv: "Converges: per step the error is multiplied by {s} along the shallow direction, by {f} along the steep one.",
-      osc: "Oscillates but converges: η > 1/λ_max = {h}, so along the steep direction the error flips sign every step (×{f}; shallow: ×{s}).",
+      conv: "Converges: per step w − w* is multiplied by {s} along the shallow direction, by {f} along the steep one.",
+      osc: "Oscillates but converges: η > 1/λ_max = {h}, so along the steep direction w − w* flips sign every step (×{f}; shallow: ×{s}).",
       reach: " Within 0.001 of w* after {n} steps: the steps shown ({k}) {ok}.",
       enough: "get there", notEnough: "are not enough",
-      div: "Diverges: η ≥ 2/λ_max = {l}, so along the steep direction the error grows {g}× per step.",
+      div: "Diverges: η ≥ 2/λ_max = {l}, so along the steep direction w − w* grows {g}× per step.",
       left: " From step {k} on, the path is far outside the plot and is not drawn."
     },
     zh: {
@@ -28,11 +28,11 @@
       limit: "学习率上限 2/λ_max", diverges: "发散", yes: "是", no: "否",
       keyPath: "路径", keyStart: "起点 w_init", keyStar: "最小二乘解 w*",
       keyCont: "椭圆：等高线（均方误差相同）", steep: "陡峭", shallow: "平缓",
-      conv: "收敛：每走一步，沿平缓方向的误差变为原来的 {s} 倍，沿陡峭方向变为 {f} 倍。",
-      osc: "振荡但收敛：η 大于 1/λ_max = {h}，沿陡峭方向的误差每步变号（乘以 {f}），沿平缓方向乘以 {s}。",
-      reach: "要走 {n} 步才能离 w* 不到 0.001，现在的 {k} 步{ok}。",
+      conv: "收敛：每走一步，w − w* 沿平缓方向的分量变为原来的 {s} 倍，沿陡峭方向的分量变为 {f} 倍。",
+      osc: "振荡但收敛：η 大于 1/λ_max = {h}，w − w* 沿陡峭方向的分量每步变号（乘以 {f}），沿平缓方向的分量乘以 {s}。",
+      reach: "要走 {n} 步，与 w* 的距离才会小于 0.001；现在的 {k} 步{ok}。",
       enough: "够了", notEnough: "还不够",
-      div: "发散：η 不小于 2/λ_max = {l}，陡峭方向上的误差每步变号，绝对值变为原来的 {g} 倍。",
+      div: "发散：η ≥ 2/λ_max = {l}，w − w* 沿陡峭方向的分量每步变号，绝对值变为原来的 {g} 倍。",
       left: "从第 {k} 步起，路径远在图外，不再画出。"
     }
   };

@@ -22,8 +22,8 @@
       xAxis: "真实销量",
       yAxis: "预测值",
       holds: "不等式成立：N_short = {s} ≤ n(1−τ) = {l} ≤ N_short + N_exact = {se}",
-      fails: "不等式 N_short ≤ n(1−τ) ≤ N_short + N_exact 不成立：N_short = {s}，n(1−τ) = {l}，N_short + N_exact = {se}（没有偏置时，这个不等式不受保证）",
-      note: "虚线上方的点是多做的日子，下方是少做的日子；空心圆是刚好做够的日子，拟合恰好穿过它们。"
+      fails: "不等式 N_short ≤ n(1−τ) ≤ N_short + N_exact 不成立：N_short = {s}，n(1−τ) = {l}，N_short + N_exact = {se}（没有偏置时，不能保证这个不等式成立）",
+      note: "虚线上方的点是多做的日子，下方是少做的日子；空心圆是刚好做够的日子（落在虚线上），拟合结果恰好穿过这几个样本。"
     },
     en: {
       profit: "PROFIT (lost on each cup too few)",

@@ -16,7 +16,7 @@
       plot: "The {n} days, sales y against s = x₁ + x₂, with the lines of the mean squared error, the mean absolute error and Huber; drag a day to move it",
       home: "Day {p} is where it was recorded. Drag it, or use the sliders.",
       moved: "Day {p} moved to s = {s}, y = {y}. At that s each line moved by: {m}.",
-      capped: " The mean absolute error and Huber lines did not move: their pull is capped.",
+      capped: " The mean absolute error and Huber lines did not move: this day's pull no longer grows with its error (always 1 for MAE, capped at δ for Huber).",
       sep: ", ", colon: ": "
     },
     zh: {
@@ -28,7 +28,7 @@
       plot: "{n} 天的销量 y 与 s = x₁ + x₂ 的散点图，以及均方误差、平均绝对误差和 Huber 的三条拟合直线；可以拖动任意一天",
       home: "第 {p} 天还在原来记录的位置。拖动它，或者用下面的滑块。",
       moved: "第 {p} 天移到了 s = {s}，y = {y}。在这个 s 处，各条直线的预测值变化了：{m}。",
-      capped: "平均绝对误差和 Huber 的直线纹丝不动：这个点的拉力已经封顶，不再随误差增大。",
+      capped: "平均绝对误差和 Huber 的直线纹丝不动：这个点的拉力大小不再随误差增大（平均绝对误差恒为 1，Huber 封顶为 δ）。",
       sep: "，", colon: "："
     }
   };
