@@ -132,12 +132,12 @@ if __name__ == "__main__":
 
 # The explorable figure under the figure above (build.insert_widgets): the data, the
 # start, the minimum and the curvature it draws from, and a first learning rate of
-# about half of 2 / lam_max on the slider's grid of log10(lr) (0.01), with this
-# run's weights after 50 steps there, which it must show.
-lr_widget = float(10 ** round(np.log10(0.5 * 2 / lam_max), 2))
-w_widget, _ = fit_linear(
-    x, y_, mean_squared_error, steps=50, learning_rate=lr_widget, init=w_init
-)
+# 1 / lam_max rounded to the slider's grid of log10(lr) (0.01), with this run's
+# weights after the first number of steps there, which it must show.
+lr_widget = float(10 ** round(np.log10(1 / lam_max), 2))
+steps_widget = 50
+w_widget, _ = fit_linear(x, y_, mean_squared_error, steps=steps_widget,
+                         learning_rate=lr_widget, init=w_init)
 widget = {
     "x": x.numpy(),
     "y": np.ravel(y_),
@@ -145,7 +145,7 @@ widget = {
     "w_star": w_lstsq.ravel(),
     "lam": [lam_min, lam_max],
     "lr": lr_widget,
-    "steps": 50,
+    "steps": steps_widget,
     "at_default": {
         "w": w_widget.ravel(),
         "loss": float(np.mean((x64 @ w_widget.astype(np.float64) - y64) ** 2)),

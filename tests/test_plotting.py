@@ -157,6 +157,12 @@ class TestSoftmaxGradientFigure:
         finally:
             plt.close(fig)
 
-    def test_a_label_outside_the_classes_is_named(self):
-        with pytest.raises(ValueError, match="label 3 is not a class of 3"):
-            plotting.plot_softmax_gradient([1.0, 2.0, 3.0], label=3)
+    @pytest.mark.parametrize("label", [3, -1, 1.5, True])
+    def test_a_label_that_is_not_a_class_index_is_named(self, label):
+        with pytest.raises(ValueError, match=rf"label {label!r} is not a class index of 3"):
+            plotting.plot_softmax_gradient([1.0, 2.0, 3.0], label=label)
+
+    @pytest.mark.parametrize("logits", [[1.0], [1.0, float("nan")], [float("inf"), 0.0]])
+    def test_logits_that_cannot_be_drawn_are_named(self, logits):
+        with pytest.raises(ValueError, match="logits must be two or more finite numbers"):
+            plotting.plot_softmax_gradient(logits, label=0)

@@ -266,8 +266,13 @@ def plot_softmax_gradient(logits, label):
         The Matplotlib figure.
     """
     z = np.asarray(logits, dtype=np.float64).ravel()
-    if not 0 <= label < len(z):
-        raise ValueError(f"plot_softmax_gradient: label {label} is not a class of {len(z)}")
+    if z.size < 2 or not np.all(np.isfinite(z)):
+        raise ValueError(f"plot_softmax_gradient: logits must be two or more finite "
+                         f"numbers, got {logits!r}")
+    if (isinstance(label, bool) or not isinstance(label, (int, np.integer))
+            or not 0 <= label < len(z)):
+        raise ValueError(f"plot_softmax_gradient: label {label!r} is not a class index "
+                         f"of {len(z)} logits (an integer from 0 to {len(z) - 1})")
     shifted = z - z.max()
     p = np.exp(shifted) / np.exp(shifted).sum()
     y = np.eye(len(z))[label]
