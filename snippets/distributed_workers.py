@@ -86,6 +86,7 @@ with tempfile.TemporaryDirectory() as folder:
 cluster = run.tf_configs[1]["cluster"]["worker"]
 print("cluster:", len(cluster), "workers at 127.0.0.1, each on a free port")
 print("TF_CONFIG task of worker 1:", json.dumps(run.tf_configs[1]["task"]))
+# A worker's report is the last line it printed; TensorFlow logs go to run.logs.
 reports = [json.loads(out.strip().splitlines()[-1]) for out in run.outputs]
 for index, report in enumerate(reports):
     print(f"worker {index}: {report['replicas']} replicas in sync,"

@@ -122,11 +122,36 @@ class TestRunLocalWorkers:
         started = time.monotonic()
         with pytest.raises(WorkerError, match=r"(?s)worker 1 of 2 \(127\.0\.0\.1:\d+\) exited "
                                               r"with status 3 after [\d.]+ s \(worker 0 was "
-                                              r"still running\):\ncannot reach the chief"):
+                                              r"still running\):\n\[stdout\]\n"
+                                              r"cannot reach the chief$"):
             run_local_workers(path, n=2, timeout=60)
         assert time.monotonic() - started < 30
         assert not alive(int((tmp_path / "pid0").read_text()))
         assert running_script(path) == []
+
+    def test_what_a_worker_prints_is_kept_apart_from_what_it_logs(self, script):
+        """TensorFlow logs to stderr from its own threads, even after the script's last
+        print (a build failed so): the printed result is still stdout's last line."""
+        path = script("""
+            import json, sys
+            print(json.dumps({"w": [1.5]}))
+            sys.stderr.write("E0000 coordination_service_agent.cc: peer left\\n")
+        """)
+        run = run_local_workers(path, n=2, timeout=30)
+        assert run.outputs == ['{"w": [1.5]}\n'] * 2
+        assert run.logs == ["E0000 coordination_service_agent.cc: peer left\n"] * 2
+        assert [json.loads(out.strip().splitlines()[-1]) for out in run.outputs] == [
+            {"w": [1.5]}] * 2
+
+    def test_a_crashing_worker_shows_its_traceback(self, script):
+        path = script("""
+            print("step 1")
+            1 / 0
+        """)
+        with pytest.raises(WorkerError, match=r"(?s)worker [01] of 2 .* exited with status 1"
+                                              r".*\[stdout\]\nstep 1\n\[stderr\]\n"
+                                              r"Traceback.*ZeroDivisionError"):
+            run_local_workers(path, n=2, timeout=30)
 
     def test_workers_past_the_timeout_are_stopped_with_their_grandchildren(self, script,
                                                                           tmp_path):

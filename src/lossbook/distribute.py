@@ -34,10 +34,13 @@ class WorkerError(RuntimeError):
 
 @dataclasses.dataclass(frozen=True)
 class WorkerRun:
-    """What ``run_local_workers`` ran: each worker's ``TF_CONFIG`` and what it printed."""
+    """What ``run_local_workers`` ran: each worker's ``TF_CONFIG``, what it printed
+    (``outputs``, its stdout) and what it logged (``logs``, its stderr, where
+    TensorFlow's and Keras' messages go), and how long the run took."""
 
     tf_configs: list[dict]
     outputs: list[str]
+    logs: list[str]
     seconds: float
 
 
@@ -128,11 +131,13 @@ def run_local_workers(script, n: int = 2, *, args=(), timeout: float = 60.0,
     ``tf.distribute.MultiWorkerMirroredStrategy()`` in the script finds the cluster.
     ``env`` (default: this process's environment) is the workers' environment, with
     ``PYTHONUNBUFFERED=1`` added so that their output is kept up to a crash. Returns each
-    worker's ``TF_CONFIG`` and its output (stdout and stderr together) once all have
-    exited with status 0.
+    worker's ``TF_CONFIG``, its stdout and its stderr, kept apart, once all have exited
+    with status 0: TensorFlow logs to stderr from its own threads, at any time, even after
+    the script's last ``print``, so what a worker prints for the caller is all of its
+    stdout, and only that.
 
     Raises ``WorkerError`` when a worker fails, naming the one that failed first and
-    showing the end of its output (with the state of the others), and when the workers
+    showing the end of its stdout and stderr (with the state of the others), and when the workers
     are not all done after ``timeout`` seconds (a worker whose peer died waits for it;
     the timeout turns that into an error). Either way every worker's process group is
     killed and the workers reaped before the error is raised: nothing keeps running, and
@@ -155,11 +160,20 @@ def run_local_workers(script, n: int = 2, *, args=(), timeout: float = 60.0,
     configs = [tf_config(addresses, i) for i in range(n)]
     base = {"PYTHONUNBUFFERED": "1", **(os.environ if env is None else env)}
     started = time.monotonic()
-    processes, logs, ended = [], [], {}  # ended: worker -> seconds when first seen done
+    processes, files, ended = [], [], {}  # ended: worker -> seconds when first seen done
+
+    def read(i):
+        texts = []
+        for file in files[i]:
+            file.seek(0)
+            texts.append(file.read())
+        return texts  # stdout, stderr
 
     def output(i, lines=15):
-        logs[i].seek(0)
-        return _tail(logs[i].read(), lines)
+        stdout, stderr = (_tail(text, lines) for text in read(i))
+        shown = [f"[stdout]\n{stdout}" if stdout else "",
+                 f"[stderr]\n{stderr}" if stderr else ""]
+        return "\n".join(part for part in shown if part) or "(it printed nothing)"
 
     def others(than):
         states = []
@@ -175,14 +189,15 @@ def run_local_workers(script, n: int = 2, *, args=(), timeout: float = 60.0,
 
     try:
         for config in configs:
-            log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace",
-                                         newline="")
-            logs.append(log)
+            stdout, stderr = (tempfile.TemporaryFile(mode="w+", encoding="utf-8",
+                                                     errors="replace", newline="")
+                              for _ in range(2))
+            files.append((stdout, stderr))
             processes.append(subprocess.Popen(
                 [sys.executable, "-c", _LAUNCHER, str(script), *args],
                 env={**base, "TF_CONFIG": json.dumps(config),
                      "LOSSBOOK_WORKER_PARENT": str(os.getpid())},
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
                 start_new_session=True,  # its own process group: killed as a whole
             ))
         deadline = started + timeout
@@ -211,12 +226,10 @@ def run_local_workers(script, n: int = 2, *, args=(), timeout: float = 60.0,
                     "check that each one can start and reach 127.0.0.1, or, if they were "
                     "still working, give them a larger timeout.\n" + tails)
             time.sleep(0.05)
-        outputs = []
-        for log in logs:
-            log.seek(0)
-            outputs.append(log.read())
-        return WorkerRun(configs, outputs, time.monotonic() - started)
+        outputs, logs = zip(*(read(i) for i in range(n)), strict=True)
+        return WorkerRun(configs, list(outputs), list(logs), time.monotonic() - started)
     finally:
         _stop(processes)
-        for log in logs:
-            log.close()
+        for pair in files:
+            for file in pair:
+                file.close()
