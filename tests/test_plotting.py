@@ -154,6 +154,8 @@ class TestSoftmaxGradientFigure:
             assert heights[3:] == [1.0, 0.0, 0.0]  # the answer's outline
             np.testing.assert_allclose([bar.get_height() for bar in ax_g.patches],
                                        p - [1, 0, 0], rtol=1e-12)
+            loss = tf.nn.softmax_cross_entropy_with_logits([[1.0, 0, 0]], [z])[0]
+            assert f"{float(loss):.4f}" in fig.get_suptitle()  # the loss its title shows
         finally:
             plt.close(fig)
 

@@ -751,6 +751,8 @@ class TestWidgets:
             build.insert_widgets(self.LINE.replace("widget -->", "other -->"), out)
         with pytest.raises(ValueError, match="zh/x.md"):
             build.insert_widgets(self.LINE.replace("widget -->", "nan -->"), out, "zh/x.md")
+        with pytest.raises(KeyError, match="names snippet 'gone', which has no run"):
+            build.insert_widgets(self.LINE.replace("snip.", "gone."), out, "zh/x.md")
 
     def test_runs_keep_a_small_dict_whole_or_not_at_all(self):
         import numpy as np

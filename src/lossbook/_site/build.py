@@ -118,6 +118,17 @@ def ensure_runs(snippets_dir: Path, out_dir: Path, src_dir: Path, log=None,
     return stale
 
 
+def _recorded_values(out_dir: Path, snippet: str, context: str, cache: dict) -> dict:
+    """The values a snippet's run recorded (read once per page); ``context`` names the
+    page and the placeholder that asked, for the error when the snippet has no run."""
+    if snippet not in cache:
+        path = out_dir / snippet / VALUES_FILE
+        if not path.exists():
+            raise KeyError(f"{context} names snippet {snippet!r}, which has no run")
+        cache[snippet] = json.loads(path.read_text(encoding="utf-8"))
+    return cache[snippet]
+
+
 VALUE_RE = re.compile(
     r"\{\{\s*(?P<snippet>[a-z][_0-9a-z]*)\.(?P<name>[A-Za-z_]\w*)"
     r"(?P<index>(?:\[\d+\])*)(?::(?P<spec>[^}\s]+))?\s*\}\}"
@@ -135,12 +146,7 @@ def substitute_values(markdown: str, out_dir: Path, where: str = "page") -> str:
 
     def replace(match):
         snippet = match["snippet"]
-        if snippet not in cache:
-            path = out_dir / snippet / VALUES_FILE
-            if not path.exists():
-                raise KeyError(f"{where}: {match[0]} names snippet {snippet!r}, which has no run")
-            cache[snippet] = json.loads(path.read_text(encoding="utf-8"))
-        values = cache[snippet]
+        values = _recorded_values(out_dir, snippet, f"{where}: {match[0].strip()}", cache)
         if match["name"] not in values:
             raise KeyError(
                 f"{where}: {match[0]}: snippets/{snippet}.py has no value {match['name']!r}"
@@ -168,9 +174,11 @@ WIDGET_USE_RE = re.compile(r'<div class="lossbook-widget" data-widget="([a-z]+)"
 def insert_widgets(markdown: str, out_dir: Path, where: str = "page") -> str:
     """Replaces each widget line with its box and data (a dict the snippet computed)."""
 
+    cache: dict = {}
+
     def replace(match):
-        path = out_dir / match["snippet"] / VALUES_FILE
-        values = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        values = _recorded_values(out_dir, match["snippet"], f"{where}: {match[0].strip()}",
+                                  cache)
         data = values.get(match["name"])
         if not isinstance(data, dict):
             raise KeyError(f"{where}: {match[0].strip()}: snippets/{match['snippet']}.py has "
